@@ -1,0 +1,1 @@
+"""Attune: two-minute daily lessons for mental-health clinicians, delivered on Telegram."""

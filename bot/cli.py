@@ -1,0 +1,103 @@
+"""The one entry point: ``attune run``, ``attune demo``, ``attune lessons check``.
+
+Every failure a person can cause (a missing token, invalid lessons, a bad setting) ends in
+a one-line message and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.content.loader import check_library
+from bot.health import heartbeat_age
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args))
+    except ConfigError as error:
+        print(f"attune: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="attune", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the bot against Telegram (needs a token)")
+    run.set_defaults(handler=_run)
+
+    demo = commands.add_parser("demo", help="try the bot in a terminal chat, no token needed")
+    demo.add_argument("--user", default="Sam", help="the first name you chat as")
+    demo.set_defaults(handler=_demo)
+
+    health = commands.add_parser("health", help="exit 0 if the running bot is alive")
+    health.set_defaults(handler=_health)
+
+    lessons = commands.add_parser("lessons", help="work with lesson files")
+    lesson_commands = lessons.add_subparsers(dest="lessons_command", metavar="ACTION")
+    check = lesson_commands.add_parser("check", help="validate every lesson file")
+    check.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
+    check.set_defaults(handler=_lessons_check)
+    lessons.set_defaults(handler=lambda _args: lessons.print_help() or 2)
+    return parser
+
+
+def _lessons_check(args: argparse.Namespace) -> int:
+    """Validate the library and list every problem with its file and field."""
+    directory = args.directory or Settings.lessons_dir_from_env()
+    today = datetime.now(UTC).date()
+    library, problems = check_library(directory, today)
+    if problems or library is None:
+        for problem in problems:
+            print(problem)
+        print(f"\n{len(problems)} problem(s) found in {directory}", file=sys.stderr)
+        return 1
+    questions = sum(len(lesson.questions) for lesson in library.lessons.values())
+    print(
+        f"OK: {len(library.tracks)} tracks, {len(library.lessons)} lessons, "
+        f"{questions} questions, {len(library.sources)} sources in {directory}"
+    )
+    for track in library.ordered_tracks():
+        print(f"  {track.id}: {len(track.lesson_ids)} lessons")
+    return 0
+
+
+def _health(args: argparse.Namespace) -> int:
+    """For container health checks: is the delivery loop beating?"""
+    settings = Settings.from_env()
+    age = heartbeat_age(settings.heartbeat_file, datetime.now(UTC))
+    allowed = max(60.0, 3 * settings.tick_seconds)
+    if age is None or age.total_seconds() > allowed:
+        print(f"unhealthy: no heartbeat in {settings.heartbeat_file} within {allowed:.0f}s")
+        return 1
+    print(f"healthy: last heartbeat {age.total_seconds():.0f}s ago")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the bot with settings from the environment until interrupted."""
+    from bot.runner import run_bot
+
+    settings = Settings.from_env(require_token=True)
+    return run_bot(settings)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """Start the local Bot API emulator, the real bot and a terminal chat."""
+    from bot.demo import run_demo
+
+    return run_demo(first_name=args.user)

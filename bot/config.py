@@ -1,0 +1,191 @@
+"""Settings, read once from the environment (and an optional ``.env`` file).
+
+The bot token is wrapped in ``Secret`` so that printing or logging the settings can never
+reveal it; every other module receives a ``Settings`` value instead of reading ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,100}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_DATABASE_URL = "sqlite:///data/attune.db"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for a person to read."""
+
+
+class Secret:
+    """A string that never shows itself in ``repr``, ``str`` or f-strings."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """Return the secret; call only where it is handed to the Telegram client."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot can be configured with."""
+
+    token: Secret | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    api_base_url: str | None = None
+    lessons_dir: Path = field(default_factory=lambda: Settings.lessons_dir_from_env({}))
+    admin_ids: frozenset[int] = frozenset()
+    log_level: str = "INFO"
+    tick_seconds: float = 20.0
+    heartbeat_file: Path = Path("data/heartbeat")
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, require_token: bool = False
+    ) -> Settings:
+        """Build settings from ``environ`` (default: ``.env`` overlaid by the process env)."""
+        env = dict(environ) if environ is not None else _process_environment()
+        token = _token(env.get("TELEGRAM_BOT_TOKEN", "").strip(), required=require_token)
+        return cls(
+            token=token,
+            database_url=env.get("ATTUNE_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+            api_base_url=_api_base_url(env.get("TELEGRAM_API_BASE_URL", "").strip()),
+            lessons_dir=cls.lessons_dir_from_env(env),
+            admin_ids=_admin_ids(env.get("ATTUNE_ADMIN_IDS", "")),
+            log_level=_log_level(env.get("ATTUNE_LOG_LEVEL", "INFO")),
+            tick_seconds=_tick_seconds(env.get("ATTUNE_TICK_SECONDS", "20")),
+            heartbeat_file=Path(env.get("ATTUNE_HEARTBEAT_FILE", "").strip() or "data/heartbeat"),
+        )
+
+    @staticmethod
+    def lessons_dir_from_env(environ: Mapping[str, str] | None = None) -> Path:
+        """``ATTUNE_LESSONS_DIR``, else ``./lessons``, else the lessons beside the code."""
+        env = environ if environ is not None else _process_environment()
+        configured = env.get("ATTUNE_LESSONS_DIR", "").strip()
+        if configured:
+            return Path(configured)
+        here = Path("lessons")
+        if here.is_dir():
+            return here
+        return Path(__file__).resolve().parent.parent / "lessons"
+
+    def redactions(self) -> list[str]:
+        """Strings that must never reach a log line."""
+        return [self.token.reveal()] if self.token else []
+
+
+def _process_environment() -> dict[str, str]:
+    """The process environment over an optional ``.env`` in the working directory."""
+    values = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    values.update(os.environ)
+    return values
+
+
+def _token(raw: str, *, required: bool) -> Secret | None:
+    if not raw:
+        if required:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set (try `attune demo` without one)")
+        return None
+    if not TOKEN_PATTERN.match(raw):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a bot token (expected <digits>:<letters>)"
+        )
+    return Secret(raw)
+
+
+def _api_base_url(raw: str) -> str | None:
+    """Accept ``http://host:port`` or a full ``.../bot`` base; return PTB's ``base_url``."""
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise ConfigError("TELEGRAM_API_BASE_URL must start with http:// or https://")
+    raw = raw.rstrip("/")
+    if "{token}" in raw or raw.endswith("/bot"):
+        return raw
+    return f"{raw}/bot"
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in re.split(r"[,\s]+", raw.strip()):
+        if not part:
+            continue
+        if not re.fullmatch(r"-?\d{1,20}", part):
+            raise ConfigError(f"ATTUNE_ADMIN_IDS must be Telegram user ids; '{part}' is not")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _log_level(raw: str) -> str:
+    level = raw.strip().upper() or "INFO"
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"ATTUNE_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _tick_seconds(raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError("ATTUNE_TICK_SECONDS must be a number of seconds") from None
+    if not 0.05 <= value <= 300:
+        raise ConfigError("ATTUNE_TICK_SECONDS must be between 0.05 and 300")
+    return value
+
+
+class RedactingFilter(logging.Filter):
+    """Replace secrets in every log record, including URLs that the HTTP client logs."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        text = record.exc_text or ""
+        for secret in self._secrets:
+            message = message.replace(secret, "<token>")
+            text = text.replace(secret, "<token>")
+        record.msg, record.args = message, None
+        record.exc_text = text or None
+        record.exc_info = None if text else record.exc_info
+        return True
+
+
+def configure_logging(settings: Settings) -> None:
+    """Log to stderr at the configured level, with secrets redacted everywhere."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(settings.redactions()))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,0 +1,1 @@
+"""Lessons: their schema (``model``) and the loader that validates YAML files (``loader``)."""

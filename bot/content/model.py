@@ -1,0 +1,99 @@
+"""The lesson library as immutable values, built once at start-up and shared read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One registered work that lessons cite by id."""
+
+    id: str
+    authors: str
+    year: int
+    title: str
+    published_in: str
+    url: str
+
+    def citation(self) -> str:
+        """Render the full citation shown under a lesson."""
+        return f"{self.authors} ({self.year}). {self.title}. {self.published_in}."
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A quiz question sent as a native Telegram quiz poll."""
+
+    id: str
+    text: str
+    options: tuple[str, ...]
+    correct_index: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """A two-minute lesson: a short body, one practical takeaway and its quiz."""
+
+    id: str
+    track_id: str
+    title: str
+    body: str
+    try_this: str
+    questions: tuple[Question, ...]
+    source_ids: tuple[str, ...]
+    last_reviewed: date
+    sensitive: bool = False
+    content_note: str | None = None
+
+    def question(self, question_id: str) -> Question | None:
+        """Find a question by its id within this lesson."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A sequence of lessons on one theme, in teaching order."""
+
+    id: str
+    title: str
+    description: str
+    order: int
+    core: bool
+    lesson_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything learners can be taught, validated and cross-referenced."""
+
+    tracks: dict[str, Track]
+    lessons: dict[str, Lesson]
+    sources: dict[str, Source]
+    _positions: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        positions = {
+            lesson_id: index
+            for track in self.tracks.values()
+            for index, lesson_id in enumerate(track.lesson_ids)
+        }
+        object.__setattr__(self, "_positions", positions)
+
+    def ordered_tracks(self) -> list[Track]:
+        """Tracks in menu order: core tracks first, then by their ``order``."""
+        return sorted(self.tracks.values(), key=lambda t: (not t.core, t.order, t.id))
+
+    def track_lessons(self, track_id: str) -> list[Lesson]:
+        """A track's lessons in teaching order."""
+        return [self.lessons[lesson_id] for lesson_id in self.tracks[track_id].lesson_ids]
+
+    def position(self, lesson_id: str) -> int:
+        """Zero-based position of a lesson within its track."""
+        return self._positions[lesson_id]
+
+    def sources_for(self, lesson: Lesson) -> list[Source]:
+        """The registered sources a lesson cites, in the order it cites them."""
+        return [self.sources[source_id] for source_id in lesson.source_ids]
