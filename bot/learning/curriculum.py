@@ -1,0 +1,61 @@
+"""Which lesson a learner gets next: rotate through their tracks, in teaching order.
+
+Interleaving tracks follows the retrieval-practice evidence the content brief cites; once
+every chosen lesson has been taught, the least recently seen one returns as a review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """A lesson the learner has already been sent, oldest first in a history."""
+
+    lesson_id: str
+    track_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """The chosen lesson; ``review`` when it has been taught before."""
+
+    lesson_id: str
+    track_id: str
+    review: bool
+
+
+def pick_next_lesson(
+    track_lessons: Mapping[str, Sequence[str]],
+    chosen: Sequence[str],
+    history: Sequence[Seen],
+) -> Pick | None:
+    """Pick the next lesson for a learner who follows the ``chosen`` tracks.
+
+    ``track_lessons`` maps each track id to its lesson ids in teaching order; tracks the
+    library no longer has are ignored. The track after the one last taught goes first.
+    """
+    tracks = [t for t in chosen if track_lessons.get(t)]
+    if not tracks:
+        return None
+    seen_ids = {item.lesson_id for item in history}
+    last_track = history[-1].track_id if history else None
+    start = (tracks.index(last_track) + 1) % len(tracks) if last_track in tracks else 0
+    for step in range(len(tracks)):
+        track_id = tracks[(start + step) % len(tracks)]
+        fresh = next((lid for lid in track_lessons[track_id] if lid not in seen_ids), None)
+        if fresh is not None:
+            return Pick(fresh, track_id, review=False)
+    return _least_recent(track_lessons, tracks, history)
+
+
+def _least_recent(
+    track_lessons: Mapping[str, Sequence[str]], tracks: Sequence[str], history: Sequence[Seen]
+) -> Pick | None:
+    """The chosen lesson whose most recent showing is the oldest."""
+    last_seen = {item.lesson_id: index for index, item in enumerate(history)}
+    candidates = [(lid, t) for t in tracks for lid in track_lessons[t]]
+    lesson_id, track_id = min(candidates, key=lambda c: last_seen.get(c[0], -1))
+    return Pick(lesson_id, track_id, review=True)
