@@ -1,0 +1,39 @@
+"""What Attune does, as plain Python over the store and the rules; no Telegram here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content.model import Library
+from bot.services.answers import Answers
+from bot.services.delivery import Deliveries
+from bot.services.learners import Learners
+from bot.services.progress import Progress
+from bot.store.engine import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """Every service, sharing one database, one library and one clock."""
+
+    db: Database
+    library: Library
+    clock: Clock
+    learners: Learners
+    deliveries: Deliveries
+    answers: Answers
+    progress: Progress
+
+    @classmethod
+    def create(cls, db: Database, library: Library, clock: Clock) -> Services:
+        """Wire the services together."""
+        return cls(
+            db=db,
+            library=library,
+            clock=clock,
+            learners=Learners(db, library, clock),
+            deliveries=Deliveries(db, library, clock),
+            answers=Answers(db, library, clock),
+            progress=Progress(db, library, clock),
+        )

@@ -1,0 +1,112 @@
+"""The database tables. Instants are UTC; a learner's days are dates in their zone.
+
+What is due lives here (``Learner.next_due_at``), not in scheduler memory, so a restart
+loses nothing; ``Delivery`` has one row per learner and local day, so a day can never be
+served twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store aware datetimes as UTC and always read them back aware.
+
+    SQLite keeps no offset and returns naive values even from ``DateTime(timezone=True)``;
+    converting at this one boundary keeps naive datetimes out of the rest of the code.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _instant(*, nullable: bool = False, index: bool = False) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def _learner_fk() -> Column[int]:
+    return Column(
+        BigInteger, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+class Learner(SQLModel, table=True):
+    """A clinician who talks to the bot; the id is their Telegram user id."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    first_name: str = Field(default="", max_length=64)
+    created_at: datetime = Field(sa_column=_instant())
+    tracks: str = Field(default="", max_length=1000)
+    delivery_minute: int | None = None
+    zone: str | None = Field(default=None, max_length=64)
+    days_mask: int = 127
+    onboarded: bool = False
+    pending_step: str | None = Field(default=None, max_length=16)
+    status: str = Field(default="active", max_length=16)
+    resume_on: date | None = None
+    next_due_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+    __table_args__ = (Index("ix_learner_next_due_at", "next_due_at"),)
+
+
+class Delivery(SQLModel, table=True):
+    """One day's lesson for one learner: claimed, then sent part by part."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    local_date: date
+    lesson_id: str = Field(max_length=64)
+    track_id: str = Field(max_length=64)
+    review: bool = False
+    state: str = Field(default="claimed", max_length=16, index=True)
+    parts_sent: int = 0
+    created_at: datetime = Field(sa_column=_instant())
+    completed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    excused: bool = False
+
+    __table_args__ = (UniqueConstraint("learner_id", "local_date", name="uq_delivery_day"),)
+
+
+class QuizPoll(SQLModel, table=True):
+    """A quiz poll we sent, so a poll answer (which carries no chat) finds its question."""
+
+    poll_id: str = Field(primary_key=True, max_length=64)
+    delivery_id: int = Field(foreign_key="delivery.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(sa_column=_learner_fk())
+    question_id: str = Field(max_length=32)
+    correct_index: int
+    sent_at: datetime = Field(sa_column=_instant())
+
+
+class Answer(SQLModel, table=True):
+    """A learner's answer to one quiz question; the first answer per question counts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    delivery_id: int = Field(foreign_key="delivery.id", ondelete="CASCADE")
+    lesson_id: str = Field(max_length=64)
+    question_id: str = Field(max_length=32)
+    option_index: int
+    correct: bool
+    answered_at: datetime = Field(sa_column=_instant())
+
+    __table_args__ = (UniqueConstraint("delivery_id", "question_id", name="uq_answer_question"),)
