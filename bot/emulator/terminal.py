@@ -1,0 +1,279 @@
+"""``TerminalChat``: chat with the bot from a terminal, through the emulator.
+
+This is the front end of ``attune demo`` for people without a Telegram token. It plays
+one user: lines typed become that user's messages, ``b N`` taps a button, ``p N`` votes
+in a poll, and every new or edited bot message is printed readably. Streams are
+injectable so tests can feed lines and read the transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.emulator.errors import EmulatorError
+from bot.emulator.models import StoredMessage
+
+if TYPE_CHECKING:
+    from bot.emulator.client import EmulatorClient
+    from bot.emulator.emulator import BotApiEmulator
+
+HELP = """\
+Type a message or a /command to send it to the bot.
+  b N      press button N of the latest message with buttons (b M.N: message #M)
+  p N      answer the latest open poll with option N (p 1,3 for several)
+  ff       fast-forward time (e.g. to the next lesson)
+  help     show this help
+  quit     leave (Ctrl-D works too)"""
+PROMPT = "you> "
+TYPING_AFTER = 0.3
+WATCH_WINDOW = 30.0
+
+
+async def resolve(value: Any) -> Any:
+    """Await ``value`` if needed: the emulator answers reads directly, the client async."""
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def render(message: StoredMessage, edited: bool = False) -> list[str]:
+    """A bot message as terminal lines: text or caption, file, poll, numbered buttons."""
+    head = f"bot #{message.message_id}{' (edited)' if edited else ''}: "
+    lines: list[str] = []
+    if message.document:
+        lines.append(f"[file: {message.document.get('file_name', 'file')}]")
+    if message.photo:
+        lines.append("[photo]")
+    if message.text or message.caption:
+        lines.extend((message.text or message.caption or "").splitlines() or [""])
+    if message.poll:
+        lines.extend(_render_poll(message.poll))
+    if message.deleted:
+        lines = ["(deleted)"]
+    lines = lines or [""]
+    out = [head + lines[0]] + ["    " + line for line in lines[1:]]
+    out.extend(_render_buttons(message))
+    return out
+
+
+def _render_poll(poll: dict[str, Any]) -> list[str]:
+    kind = "Quiz" if poll.get("type") == "quiz" else "Poll"
+    closed = " (closed)" if poll.get("is_closed") else ""
+    lines = [f"[{kind}{closed}] {poll.get('question', '')}"]
+    for index, option in enumerate(poll.get("options", []), start=1):
+        lines.append(f"  {index}) {option.get('text', '')}")
+    if not poll.get("is_closed"):
+        lines.append("  (answer with: p N)")
+    return lines
+
+
+def _render_buttons(message: StoredMessage) -> list[str]:
+    lines, number = [], 1
+    for row in message.buttons:
+        cells = []
+        for button in row:
+            cells.append(f"[{number}] {button.get('text', '')}")
+            number += 1
+        lines.append("    " + "  ".join(cells))
+    return lines
+
+
+def flat_buttons(message: StoredMessage) -> list[dict[str, Any]]:
+    return [button for row in message.buttons for button in row]
+
+
+class TerminalChat:
+    """One user's side of a private chat with the bot, in a terminal."""
+
+    def __init__(
+        self,
+        backend: BotApiEmulator | EmulatorClient,
+        user_id: int,
+        on_fast_forward: Callable[[], Awaitable[str]] | None = None,
+        on_quit: Callable[[], Awaitable[None]] | None = None,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        reply_wait: float = 3.0,
+    ) -> None:
+        self.backend = backend
+        self.user_id = user_id
+        self.on_fast_forward = on_fast_forward
+        self.on_quit = on_quit
+        self.stdin = stdin or sys.stdin
+        self.out = stdout or sys.stdout
+        self.reply_wait = reply_wait
+        self._shown: dict[int, tuple[int | None, bool, str]] = {}
+        self._answered: set[str] = set()
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out, flush=True)
+
+    async def run(self) -> None:
+        """Show the chat so far, then read commands until ``quit`` or end of input."""
+        self.say("Chatting with the bot. Type 'help' for commands.")
+        await self.show_new()
+        while True:
+            print(PROMPT, end="", file=self.out, flush=True)
+            line = await self._read_line()
+            if not line:
+                self.say()
+                break
+            if not self.stdin.isatty():
+                self.say(line.rstrip("\n"))  # a terminal echoes typing; a script does not
+            if not await self.handle(line.strip()):
+                break
+        if self.on_quit is not None:
+            await self.on_quit()
+
+    async def _read_line(self) -> str:
+        """Read a line in a thread, showing bot messages that arrive meanwhile."""
+        watcher = asyncio.ensure_future(self._watch())
+        try:
+            return await asyncio.to_thread(self.stdin.readline)
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _watch(self) -> None:
+        """Print messages the bot sends on its own (scheduled lessons) while we wait."""
+        while True:
+            try:
+                seen = len(await self._messages())
+                await resolve(
+                    self.backend.wait_for_bot_messages(self.user_id, seen + 1, WATCH_WINDOW)
+                )
+            except TimeoutError:
+                continue
+            except Exception:  # the emulator went away: stop watching, keep the prompt
+                return
+            self.say()
+            await self.show_new()
+            print(PROMPT, end="", file=self.out, flush=True)
+
+    async def handle(self, line: str) -> bool:
+        """Act on one input line; False means the user wants to leave."""
+        command, _, rest = line.partition(" ")
+        try:
+            if line in ("quit", "exit"):
+                return False
+            if line == "help":
+                self.say(HELP)
+            elif line == "ff":
+                await self._fast_forward()
+            elif command == "b" and rest:
+                await self._press(rest.strip())
+            elif command == "p" and rest:
+                await self._vote(rest.strip())
+            elif line:
+                await resolve(self.backend.send_message(self.user_id, line))
+                await self.wait_for_replies()
+            else:
+                await self.show_new()
+        except EmulatorError as exc:
+            self.say(f"(!) {exc}")
+        return True
+
+    # -- actions ------------------------------------------------------------------------
+    async def _fast_forward(self) -> None:
+        if self.on_fast_forward is None:
+            self.say("(fast-forward is not available here)")
+            return
+        self.say(f"(fast-forward) {await self.on_fast_forward()}")
+        await self.wait_for_replies()
+
+    async def _press(self, spec: str) -> None:
+        message, number = await self._button_target(spec)
+        buttons = flat_buttons(message)
+        if not 1 <= number <= len(buttons):
+            raise EmulatorError(f"message #{message.message_id} has buttons 1..{len(buttons)}")
+        button = buttons[number - 1]
+        if "callback_data" not in button:
+            self.say(f"(that button opens {button.get('url') or 'something outside the chat'})")
+            return
+        self.say(f"(you pressed: {button.get('text', '')})")
+        await resolve(
+            self.backend.press_button(self.user_id, message.message_id, button["callback_data"])
+        )
+        await self.wait_for_replies()
+
+    async def _button_target(self, spec: str) -> tuple[StoredMessage, int]:
+        """``N`` means the latest message with buttons, ``M.N`` message #M."""
+        with_buttons = [m for m in await self._messages() if m.buttons and not m.deleted]
+        if not with_buttons:
+            raise EmulatorError("no message with buttons")
+        try:
+            if "." in spec:
+                wanted, number = (int(part) for part in spec.split(".", 1))
+                matches = [m for m in with_buttons if m.message_id == wanted]
+                if not matches:
+                    raise EmulatorError(f"message #{wanted} has no buttons")
+                return matches[0], number
+            number = int(spec)
+        except ValueError as exc:
+            raise EmulatorError("use b N or b M.N with numbers") from exc
+        latest = with_buttons[-1]
+        if len(with_buttons) > 1:
+            self.say(f"(button on message #{latest.message_id}; use b M.N for an older one)")
+        return latest, number
+
+    async def _vote(self, spec: str) -> None:
+        open_polls = [
+            m
+            for m in await self._messages()
+            if m.poll and not m.poll.get("is_closed") and m.poll_id not in self._answered
+        ]
+        if not open_polls:
+            raise EmulatorError("no open poll to answer")
+        message = open_polls[-1]
+        assert message.poll is not None and message.poll_id is not None
+        try:
+            choices = [int(part) - 1 for part in spec.replace(" ", "").split(",")]
+        except ValueError as exc:
+            raise EmulatorError("use p N (or p N,M) with option numbers") from exc
+        await resolve(self.backend.answer_poll(self.user_id, message.poll_id, choices))
+        self._answered.add(message.poll_id)
+        texts = [message.poll["options"][i]["text"] for i in choices]
+        self.say(f"(you answered: {', '.join(texts)})")
+        await self.wait_for_replies()
+
+    # -- showing the bot's side ---------------------------------------------------------
+    async def _messages(self) -> list[StoredMessage]:
+        found: list[StoredMessage] = await resolve(self.backend.bot_messages(self.user_id))
+        return found
+
+    async def wait_for_replies(self) -> None:
+        """Wait until the bot has handled the input (showing a typing hint), then show."""
+        waiting = asyncio.ensure_future(self._settle())
+        done, _ = await asyncio.wait({waiting}, timeout=TYPING_AFTER)
+        if not done:
+            self.say("(bot is typing...)")
+        if not await waiting:
+            self.say("(no answer from the bot yet)")
+        await self.show_new()
+
+    async def _settle(self) -> bool:
+        try:
+            await resolve(self.backend.wait_until_processed(timeout=self.reply_wait))
+        except TimeoutError:
+            return False
+        return True
+
+    async def show_new(self) -> None:
+        """Print bot messages not shown yet, and ones edited since they were shown."""
+        for message in await self._messages():
+            state = (message.edit_date, message.deleted, repr(message.poll))
+            previous = self._shown.get(message.message_id)
+            if previous == state:
+                continue
+            if previous is not None and previous[:2] == state[:2]:
+                self._shown[message.message_id] = state  # only vote counts moved
+                continue
+            self._shown[message.message_id] = state
+            for line in render(message, edited=previous is not None):
+                self.say(line)
