@@ -1,0 +1,148 @@
+"""Build the services and the python-telegram-bot ``Application``.
+
+``attune run``, ``attune demo`` and the end-to-end tests all start the bot through these
+two functions, so what the tests exercise is what runs in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    PollAnswerHandler,
+    filters,
+)
+
+from bot import texts
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.content.loader import load_library
+from bot.handlers import commands, errors, membership, onboarding, quiz
+from bot.handlers.context import AttuneContext, attach_services
+from bot.jobs import tick
+from bot.services import Services
+from bot.store.engine import Database
+
+logger = logging.getLogger(__name__)
+
+AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
+ALLOWED_UPDATES = Update.ALL_TYPES
+
+
+def build_services(settings: Settings, clock: Clock) -> Services:
+    """Load and validate the lessons (raising ``ContentError``) and open the database.
+
+    Review dates are checked against the real calendar: ``clock`` may be a simulated one.
+    """
+    library = load_library(settings.lessons_dir, SystemClock().now().date())
+    db = Database(settings.database_url)
+    db.create_tables()
+    return Services.create(db, library, clock)
+
+
+def build_application(settings: Settings, services: Services) -> AttuneApplication:
+    """The real bot: handlers, rate limiter, error handler and the delivery tick."""
+    if settings.token is None:
+        raise ValueError("a token is required to build the application")
+    # Opt in to PTB's timedelta durations now rather than warn on every RetryAfter.
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.reveal())
+        .context_types(ContextTypes(context=AttuneContext))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(_register_commands)
+    )
+    if settings.api_base_url:
+        file_url = settings.api_base_url.removesuffix("/bot") + "/file/bot"
+        builder = builder.base_url(settings.api_base_url).base_file_url(file_url)
+    application: AttuneApplication = builder.build()
+    attach_services(application, services)
+    _register_handlers(application)
+    job_queue = application.job_queue
+    assert job_queue is not None, "python-telegram-bot[job-queue] is required"
+    job_queue.run_repeating(
+        tick,
+        interval=settings.tick_seconds,
+        first=settings.tick_seconds,
+        name="delivery-tick",
+        data=settings,
+    )
+    return application
+
+
+def _register_handlers(application: AttuneApplication) -> None:
+    """Order matters: specific commands, then catch-alls."""
+    private = filters.ChatType.PRIVATE
+    application.add_handler(CommandHandler("start", onboarding.start, filters=private))
+    application.add_handler(
+        CommandHandler(list(commands.SETTING_COMMANDS), commands.setting, filters=private)
+    )
+    for name, callback in (
+        ("settings", commands.settings),
+        ("today", commands.today),
+        ("progress", commands.progress),
+        ("pause", commands.pause),
+        ("resume", commands.resume),
+        ("stop", commands.stop),
+        ("help", commands.help_command),
+        ("about", commands.about),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(CallbackQueryHandler(onboarding.on_button))
+    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
+    application.add_handler(
+        ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(MessageHandler(filters.COMMAND & private, commands.unknown))
+    application.add_handler(MessageHandler(filters.TEXT & private, onboarding.on_text))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_understood))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, commands.private_only)
+    )
+    application.add_error_handler(errors.on_error)
+
+
+async def _register_commands(application: AttuneApplication) -> None:
+    """Show our commands in Telegram's menu; a failure here must not stop the bot."""
+    try:
+        await application.bot.set_my_commands(list(texts.COMMANDS))
+    except TelegramError as error:
+        logger.warning("could not register the command menu: %s", error)
+
+
+async def start_bot(application: AttuneApplication, *, poll_timeout: float = 10) -> None:
+    """Start polling the way ``run_polling`` does, for callers that own the event loop.
+
+    ``attune demo`` and the end-to-end tests use this, so ``post_init`` (the command
+    menu) runs for them exactly as it does in production.
+    """
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
+    )
+
+
+async def stop_bot(application: AttuneApplication) -> None:
+    """Stop polling, the job queue and the application, in PTB's order."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()

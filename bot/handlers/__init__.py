@@ -1,0 +1,1 @@
+"""The Telegram edge: parse the update, call one service, reply."""

@@ -1,0 +1,152 @@
+"""The learner's commands: settings shortcuts, /today, /progress, pause, stop, help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot import texts
+from bot.handlers import keyboards, steps
+from bot.handlers.context import AttuneContext
+from bot.handlers.onboarding import BAD_INPUT, apply_typed
+from bot.jobs import send_outgoing
+
+T = TypeVar("T")
+SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks": "tracks"}
+
+
+async def _reply(update: Update, text: str, **kwargs: object) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+
+
+async def setting(update: Update, context: AttuneContext) -> None:
+    """/time 07:30, /timezone Europe/Berlin, /days weekdays, /tracks: set one choice.
+
+    With no argument, the same buttons as onboarding are shown.
+    """
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    step = SETTING_COMMANDS[command]
+    learners = context.services.learners
+    profile = learners.get(user.id)
+    if profile is None:
+        await _reply(update, texts.NEED_START)
+        return
+    argument = " ".join(context.args or [])
+    if not argument or step == "tracks":
+        profile = learners.expect(user.id, step) or profile
+        await steps.ask(context, message.chat_id, profile, step)
+        return
+    if len(argument) > 200:
+        await _reply(update, texts.TOO_LONG)
+        return
+    result = apply_typed(context, user.id, step, argument)
+    if result is None:
+        await _reply(update, BAD_INPUT[step])
+    else:
+        await steps.after_step(context, message.chat_id, result)
+
+
+async def settings(update: Update, context: AttuneContext) -> None:
+    """Show every choice, with a button to change each."""
+    user = update.effective_user
+    profile = context.services.learners.get(user.id) if user else None
+    if profile is None:
+        await _reply(update, texts.NEED_START)
+        return
+    summary = texts.settings_summary(profile, steps.track_titles(context))
+    await _reply(update, summary, reply_markup=keyboards.settings_keyboard())
+
+
+async def today(update: Update, context: AttuneContext) -> None:
+    """Send today's lesson now, or show it again (only unanswered questions return)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None:
+        return
+    if context.services.learners.get(user.id) is None:
+        await _reply(update, texts.NEED_START)
+        return
+    found = context.services.deliveries.today(user.id)
+    if found is None:
+        await _reply(update, texts.NOT_SET_UP)
+        return
+    outgoing, already_sent = found
+    await send_outgoing(context, outgoing)
+    if already_sent and len(outgoing.answered) == len(outgoing.lesson.questions):
+        await _reply(update, texts.ALREADY_DONE_TODAY)
+
+
+async def _for_learner(
+    update: Update, produce: Callable[[int], T | None], render: Callable[[T], str]
+) -> None:
+    """Call one service for the sender and reply, or point a stranger to /start."""
+    user = update.effective_user
+    result = produce(user.id) if user else None
+    await _reply(update, render(result) if result is not None else texts.NEED_START)
+
+
+async def progress(update: Update, context: AttuneContext) -> None:
+    """Streak, rest days, lessons per track and quiz accuracy."""
+    await _for_learner(update, context.services.progress.report, texts.progress)
+
+
+async def pause(update: Update, context: AttuneContext) -> None:
+    """/pause [days]: a vacation hold; the streak is frozen."""
+    user = update.effective_user
+    if user is None:
+        return
+    args = context.args or []
+    days: int | None = None
+    if args:
+        if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 3:
+            await _reply(update, texts.BAD_PAUSE)
+            return
+        days = int(args[0])
+    if context.services.learners.get(user.id) is None:
+        await _reply(update, texts.NEED_START)
+        return
+    profile = context.services.learners.pause(user.id, days)
+    await _reply(update, texts.paused(profile) if profile else texts.BAD_PAUSE)
+
+
+async def resume(update: Update, context: AttuneContext) -> None:
+    """End a pause."""
+    await _for_learner(update, context.services.learners.resume, texts.resumed)
+
+
+async def stop(update: Update, context: AttuneContext) -> None:
+    """No more lessons; data is kept."""
+    await _for_learner(update, context.services.learners.stop, lambda _profile: texts.STOPPED)
+
+
+async def help_command(update: Update, context: AttuneContext) -> None:
+    """Commands and crisis resources."""
+    await _reply(update, texts.HELP)
+
+
+async def about(update: Update, context: AttuneContext) -> None:
+    """What Attune is and is not."""
+    await _reply(update, texts.ABOUT)
+
+
+async def unknown(update: Update, context: AttuneContext) -> None:
+    """A command we do not have."""
+    message = update.effective_message
+    if message is not None and message.text:
+        await _reply(update, texts.unknown_command(message.text.split()[0]))
+
+
+async def not_understood(update: Update, context: AttuneContext) -> None:
+    """A sticker, photo or other message we have no use for."""
+    await _reply(update, texts.NOT_UNDERSTOOD)
+
+
+async def private_only(update: Update, context: AttuneContext) -> None:
+    """Lesson commands sent in a group: point to the private chat."""
+    await _reply(update, texts.PRIVATE_ONLY)

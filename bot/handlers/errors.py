@@ -1,0 +1,26 @@
+"""The last line of defence: log the failure (never the token) and reassure the user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot import texts
+from bot.handlers.context import AttuneContext
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: AttuneContext) -> None:
+    """No single update may break the bot; the user hears something useful."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    try:
+        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WRONG)
+    except TelegramError:
+        logger.warning("could not tell the user about the error")

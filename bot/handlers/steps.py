@@ -1,0 +1,65 @@
+"""Asking for one setting, and what to say once it is chosen.
+
+Onboarding, /settings and the one-setting commands (/time with no argument, ...) all ask
+the same way, so a learner sees one consistent flow.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from bot import texts
+from bot.handlers import keyboards
+from bot.handlers.context import AttuneContext
+from bot.services.learners import StepResult
+from bot.services.profiles import Profile
+
+PROMPTS = {
+    "tracks": texts.ASK_TRACKS,
+    "time": texts.ASK_TIME,
+    "zone": texts.ASK_ZONE,
+    "days": texts.ASK_DAYS,
+}
+
+
+async def say(
+    context: AttuneContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send an HTML message, optionally with buttons."""
+    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def ask(context: AttuneContext, chat_id: int, profile: Profile, step: str) -> None:
+    """Send the prompt and keyboard for ``step``."""
+    services = context.services
+    if step == "tracks":
+        markup = keyboards.tracks_keyboard(services.library, profile.tracks)
+        text = PROMPTS[step] if not profile.onboarded else texts.TRACKS_EDIT
+    elif step == "time":
+        markup, text = keyboards.time_keyboard(), PROMPTS[step]
+    elif step == "zone":
+        markup, text = keyboards.zone_keyboard(services.clock.now()), PROMPTS[step]
+    else:
+        markup, text = keyboards.days_keyboard(), PROMPTS["days"]
+    if profile.onboarded:
+        text = text.split("\n", 1)[-1]
+    await say(context, chat_id, text, markup)
+
+
+async def after_step(context: AttuneContext, chat_id: int, result: StepResult) -> None:
+    """Move onboarding on, or confirm a settings change."""
+    profile = result.profile
+    if result.finished_onboarding:
+        await context.bot.send_message(
+            chat_id, texts.onboarding_done(profile), parse_mode=ParseMode.HTML
+        )
+    elif not profile.onboarded and profile.pending_step:
+        await ask(context, chat_id, profile, profile.pending_step)
+    else:
+        await context.bot.send_message(chat_id, texts.saved(profile), parse_mode=ParseMode.HTML)
+
+
+def track_titles(context: AttuneContext) -> dict[str, str]:
+    """Track ids to titles, for settings summaries."""
+    return {t.id: t.title for t in context.services.library.tracks.values()}

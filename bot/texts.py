@@ -1,0 +1,285 @@
+"""Every word a learner reads, in one module (ready for translation).
+
+Messages use Telegram HTML; anything that came from a person or a file is escaped with
+``esc`` before it is placed in markup. The tone is a colleague's: warm, brief, never
+guilt-inducing, because our readers are at risk of burnout themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from bot.content.model import Lesson, Source
+from bot.learning.schedule import DAY_NAMES, zone_info
+from bot.learning.streaks import REST_DAY_EVERY
+from bot.services.answers import DaySummary
+from bot.services.profiles import Profile
+from bot.services.progress import ProgressReport
+
+
+def plural(count: int, word: str) -> str:
+    """'1 lesson day', '2 lesson days'."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def esc(text: str) -> str:
+    """Escape text for Telegram HTML."""
+    return escape(text, quote=False)
+
+
+SCOPE = (
+    "Attune offers continuing-education style micro-lessons for clinicians. It is not "
+    "clinical advice, supervision, therapy or a diagnostic tool, and it does not replace "
+    "your organization's policies, local law or professional consultation. It is not a "
+    "crisis service: if someone is in danger, call your local emergency number."
+)
+
+PRIVACY = (
+    "Please don't send me anything that could identify a client, or personal health "
+    "details: bot chats are stored on Telegram's servers."
+)
+
+CRISIS = (
+    "<b>If you or someone else is in immediate danger, call your local emergency number "
+    "now.</b>\n"
+    "• In the US: call or text <b>988</b> (988 Suicide &amp; Crisis Lifeline), or chat at "
+    "988lifeline.org.\n"
+    "• In Canada: call or text <b>9-8-8</b>.\n"
+    "• Elsewhere: find a free, confidential helpline in your country at findahelpline.com."
+)
+
+
+def welcome(first_name: str) -> str:
+    """The first thing a new learner reads."""
+    return (
+        f"Hi {esc(first_name) or 'there'}, welcome to <b>Attune</b>: two minutes a day of "
+        "practical learning on cultural humility, trauma-informed care and burnout "
+        f"prevention.\n\n<i>{SCOPE}</i>\n\nLet's set you up in four quick steps."
+    )
+
+
+def welcome_back(profile: Profile, reactivated: bool, track_titles: dict[str, str]) -> str:
+    """/start from someone we know: nothing is reset."""
+    opening = "Welcome back! Lessons are on again." if reactivated else "Welcome back!"
+    if not profile.onboarded:
+        return f"{opening} Let's finish setting you up."
+    return f"{opening} Your progress is safe.\n\n{settings_summary(profile, track_titles)}"
+
+
+ASK_TRACKS = (
+    "<b>Step 1 of 4: what would you like to learn?</b>\n"
+    "Tap to choose one or more tracks, then <b>Done</b>. Lessons rotate between them."
+)
+ASK_TIME = (
+    "<b>Step 2 of 4: when should your lesson arrive?</b>\n"
+    "Tap a time, or type one like <code>7:30</code>, <code>19:00</code> or <code>7pm</code>."
+)
+ASK_ZONE = (
+    "<b>Step 3 of 4: which time zone are you in?</b>\n"
+    "Tap one (the local time is shown), or type a city or zone like "
+    "<code>America/Chicago</code>, or an offset like <code>UTC+5:30</code>."
+)
+ASK_DAYS = (
+    "<b>Step 4 of 4: which days?</b>\n"
+    "Days off never break your streak. Type <code>mon,wed,fri</code> or tap below."
+)
+ASK_CUSTOM_DAYS = "Tap the days you want, then <b>Done</b>."
+TRACKS_EDIT = "Tap to add or remove tracks, then <b>Done</b>."
+NEED_A_TRACK = "Please choose at least one track."
+NEED_A_DAY = "Please choose at least one day."
+
+BAD_TIME = (
+    "I couldn't read that as a time. Try <code>7:30</code>, <code>19:00</code> or "
+    "<code>7pm</code> (hours 0-23, minutes 0-59)."
+)
+BAD_ZONE = (
+    "I don't know that time zone. Try a zone like <code>Europe/Berlin</code> or "
+    "<code>America/Chicago</code>, a city like <code>Tokyo</code>, or an offset like "
+    "<code>UTC-3</code>."
+)
+BAD_DAYS = (
+    "I couldn't read those days. Try <code>daily</code>, <code>weekdays</code> or a list "
+    "like <code>mon,wed,fri</code>."
+)
+BAD_PAUSE = "Pause for how many days? Try <code>/pause 7</code> (1 to 365), or just /pause."
+TOO_LONG = "That message is longer than I can use. Nothing was changed."
+NOT_UNDERSTOOD = "I'm not sure what to do with that. /help lists what I can do."
+STALE_BUTTON = "That button is no longer active. Nothing was changed."
+NEED_START = "Let's get you set up first: send /start."
+NOT_SET_UP = "You're almost set up. Send /start to finish, and your first lesson follows."
+PRIVATE_ONLY = "Let's talk in a private chat: lessons and settings live there."
+SOMETHING_WRONG = (
+    "Sorry, something went wrong on my side. Your progress is safe; please try again."
+)
+STOPPED = (
+    "Lessons are stopped. Everything you've done is kept until you ask to delete it. "
+    "Send /start whenever you want to pick up again."
+)
+ALREADY_DONE_TODAY = "You've already answered today's questions. Nicely done."
+ALL_DONE_NOTE = "You've completed every lesson in your tracks, so here is one to revisit."
+
+
+def unknown_command(command: str) -> str:
+    """A command we don't have."""
+    return f"I don't know {esc(command[:40])}. /help lists what I can do."
+
+
+def when(instant: datetime, zone: str) -> str:
+    """A delivery instant in the learner's local terms: 'Monday 24 November at 07:30'."""
+    local = instant.astimezone(zone_info(zone))
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def next_lesson_line(profile: Profile, label: str = "Next lesson") -> str:
+    """When the learner hears from us next, in their own time."""
+    if profile.status == "stopped":
+        return "Lessons are stopped. Send /start to turn them back on."
+    if profile.status == "paused" and profile.next_due_at is None:
+        return "Lessons are paused. Send /resume when you're ready."
+    if profile.next_due_at is None or profile.zone is None:
+        return "No lesson is scheduled yet."
+    return f"{label}: <b>{when(profile.next_due_at, profile.zone)}</b> ({esc(profile.zone)})."
+
+
+def onboarding_done(profile: Profile) -> str:
+    """The last onboarding message: when the first lesson arrives."""
+    return (
+        "You're all set.\n\n"
+        f"{next_lesson_line(profile, 'Your first lesson arrives')}\n"
+        "Can't wait? Send /today to get today's lesson now. /help lists everything else."
+    )
+
+
+def saved(profile: Profile) -> str:
+    """Confirmation after a settings change."""
+    return f"Saved.\n{next_lesson_line(profile)}"
+
+
+def days_label(days: frozenset[int]) -> str:
+    """'every day', 'weekdays' or 'Mon, Wed, Fri'."""
+    if len(days) == 7:
+        return "every day"
+    if days == frozenset(range(5)):
+        return "weekdays"
+    return ", ".join(DAY_NAMES[d].capitalize() for d in sorted(days)) or "no days"
+
+
+def settings_summary(profile: Profile, track_titles: dict[str, str] | None = None) -> str:
+    """The learner's choices in one block."""
+    titles = track_titles or {}
+    tracks = ", ".join(esc(titles.get(t, t)) for t in profile.tracks) or "none yet"
+    at = f"{profile.at:%H:%M}" if profile.at else "not set"
+    return (
+        "<b>Your settings</b>\n"
+        f"Tracks: {tracks}\nTime: {at}\nTime zone: {esc(profile.zone or 'not set')}\n"
+        f"Days: {days_label(profile.days)}\n\n{next_lesson_line(profile)}"
+    )
+
+
+def lesson_message(lesson: Lesson, sources: list[Source], track_title: str, review: bool) -> str:
+    """The day's lesson as one message: title, body, try-this and sources."""
+    parts = []
+    if lesson.content_note:
+        parts.append(f"<i>Content note: {esc(lesson.content_note)}</i>")
+    label = "Review" if review else esc(track_title)
+    parts.append(f"<b>{esc(lesson.title)}</b>\n<i>{label}</i>")
+    parts.append(esc(lesson.body))
+    parts.append(f"<b>Try this:</b> {esc(lesson.try_this)}")
+    cites = "\n".join(f"• {esc(s.citation())} {esc(s.url)}" for s in sources)
+    parts.append(f"<i>Sources</i>\n{cites}")
+    if lesson.sensitive:
+        parts.append("<i>Support is one tap away: /help.</i>")
+    return "\n\n".join(parts)
+
+
+def day_complete(summary: DaySummary) -> str:
+    """Warm close of the day: effort counts, not score."""
+    streak = summary.streak
+    lines = [
+        f"That's today done: <b>{esc(summary.lesson_title)}</b>.",
+        f"You answered {_questions(summary.total)} and got {summary.correct} right. "
+        "Trying to recall is what makes it stick, right or wrong.",
+    ]
+    if streak.current > 1:
+        lines.append(f"Streak: <b>{plural(streak.current, 'lesson day')}</b>.")
+    if streak.current and streak.current % REST_DAY_EVERY == 0:
+        lines.append("You've earned a rest day: if a day gets away from you, it's covered.")
+    lines.append("See you next time.")
+    return "\n".join(lines)
+
+
+def _questions(total: int) -> str:
+    return {1: "the question", 2: "both questions"}.get(total, f"all {total} questions")
+
+
+def progress(report: ProgressReport) -> str:
+    """/progress: streaks, rest days, lessons per track, accuracy."""
+    streak = report.streak
+    lines = [
+        "<b>Your progress</b>",
+        f"Current streak: {plural(streak.current, 'lesson day')} (best: {streak.best})",
+        f"Rest days held: {streak.rest_days} (one earned every {REST_DAY_EVERY} days, up to 2)",
+    ]
+    for track in report.tracks:
+        lines.append(f"{esc(track.title)}: {track.done} of {track.total} lessons")
+    if report.answers:
+        share = round(100 * report.correct / report.answers)
+        lines.append(f"Quiz answers: {report.correct} of {report.answers} right ({share}%)")
+    else:
+        lines.append("Quiz: no answers yet.")
+    if streak.current == 0 and streak.completed_days:
+        lines.append("\nEvery lesson counts, whenever it happens. Pick up whenever suits you.")
+    return "\n".join(lines)
+
+
+def paused(profile: Profile) -> str:
+    """Confirmation of a vacation hold."""
+    if profile.resume_on:
+        back = f"{profile.resume_on:%A} {profile.resume_on.day} {profile.resume_on:%B}"
+        return (
+            f"Paused until {back}. Your streak is frozen; nothing is lost. "
+            "Send /resume to come back sooner."
+        )
+    return "Paused. Your streak is frozen; nothing is lost. Send /resume when you're ready."
+
+
+def resumed(profile: Profile) -> str:
+    """Back from a pause."""
+    return f"Welcome back.\n{next_lesson_line(profile)}"
+
+
+HELP = (
+    "<b>What I can do</b>\n"
+    "/today: today's lesson (again)\n"
+    "/progress: streak, rest days and what you've learned\n"
+    "/settings: tracks, time, time zone and days\n"
+    "/tracks, /time, /timezone, /days: change one setting\n"
+    "/pause [days]: a vacation hold (your streak is frozen)\n"
+    "/resume: end a pause\n"
+    "/stop: no more lessons (your data is kept)\n"
+    "/about: what Attune is\n\n" + CRISIS
+)
+
+ABOUT = (
+    "<b>Attune</b> is an open-source microlearning bot for mental-health clinicians: "
+    "one short, sourced lesson and a quiz a day, on cultural humility, trauma-informed "
+    "care and burnout prevention. Quizzes use retrieval practice and spacing, which "
+    f"research links to better long-term retention.\n\n<i>{SCOPE}</i>\n\n{PRIVACY}"
+)
+
+COMMANDS = (
+    ("today", "Today's lesson"),
+    ("progress", "Streak and progress"),
+    ("settings", "Tracks, time, zone and days"),
+    ("pause", "Pause lessons (vacation hold)"),
+    ("resume", "Resume lessons"),
+    ("help", "Commands and crisis resources"),
+    ("about", "What Attune is"),
+    ("tracks", "Choose tracks"),
+    ("time", "Set the delivery time"),
+    ("timezone", "Set your time zone"),
+    ("days", "Choose lesson days"),
+    ("stop", "Stop lessons"),
+    ("start", "Set up or restart"),
+)
