@@ -1,0 +1,40 @@
+"""Fixtures for end-to-end tests: the emulator plus the real bot on a fresh database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Secret, Settings
+from bot.emulator import BotApiEmulator
+from tests.e2e.harness import LESSONS, TOKEN, Harness
+
+# Monday 2 March 2026, 05:00 UTC (06:00 in Berlin): before a 07:30 Berlin lesson.
+START = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    clock = ManualClock(START)
+    emulator = BotApiEmulator(TOKEN, clock=clock.now)
+    await emulator.start()
+    settings = Settings(
+        token=Secret(TOKEN),
+        database_url=f"sqlite:///{tmp_path / 'attune.db'}",
+        api_base_url=emulator.base_url,
+        lessons_dir=LESSONS,
+        tick_seconds=3600,
+        heartbeat_file=tmp_path / "heartbeat",
+    )
+    h = Harness(emulator, settings, clock)
+    try:
+        await h.start_bot()
+        yield h
+    finally:
+        await h.stop_bot()
+        await emulator.stop()
+    assert not h.errors, f"handlers raised: {h.errors!r}"

@@ -1,0 +1,98 @@
+"""Onboarding by buttons and by typed commands, against the real bot over HTTP."""
+
+from __future__ import annotations
+
+from bot.emulator.models import StoredMessage
+from tests.e2e.harness import Harness, text_of
+
+ANN = 1001
+
+
+def joined(messages: list[StoredMessage]) -> str:
+    return "\n".join(text_of(m) for m in messages)
+
+
+async def test_onboarding_by_buttons_ends_with_the_first_lesson_time(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    welcome = joined(await h.say(ANN, "/start"))
+    assert "Welcome to Attune" in welcome or "welcome to Attune" in welcome
+    assert "not clinical advice" in welcome and "crisis service" in welcome
+    assert "Step 1 of 4" in welcome
+
+    await h.tap(ANN, "Cultural humility")
+    ticked = h.emulator.bot_messages(ANN)[-1].buttons
+    assert ticked[0][0]["text"] == "✓ Cultural humility"
+    await h.tap(ANN, "Burnout prevention")
+    assert "Step 2 of 4" in joined(await h.tap(ANN, "Done"))
+    assert "Step 3 of 4" in joined(await h.tap(ANN, "07:30"))
+    assert "Step 4 of 4" in joined(await h.tap(ANN, "Chicago"))
+    done = joined(await h.tap(ANN, "Weekdays"))
+
+    # Monday 2 March 2026, 05:00 UTC is Sunday 23:00 in Chicago: Monday's 07:30 is next.
+    assert "Your first lesson arrives" in done
+    assert "Monday 2 March at 07:30" in done and "America/Chicago" in done
+    profile = h.services.learners.get(ANN)
+    assert profile is not None and profile.onboarded
+    assert profile.tracks == ("cultural-humility", "burnout-prevention")
+    assert profile.days == frozenset(range(5)) and profile.zone == "America/Chicago"
+
+
+async def test_onboarding_by_typing_and_custom_days(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.say(ANN, "/start")
+    await h.tap(ANN, "Burnout prevention")
+    await h.tap(ANN, "Done")
+    assert "Step 3 of 4" in joined(await h.say(ANN, "7pm"))
+    assert "Step 4 of 4" in joined(await h.say(ANN, "tokyo"))
+    custom = await h.tap(ANN, "Choose days")
+    assert custom == []  # the prompt is edited in place into day toggles
+    await h.tap(ANN, "Mon")
+    await h.tap(ANN, "Wed")
+    done = joined(await h.tap(ANN, "Done"))
+    # 05:00 UTC Monday is 14:00 in Tokyo, so Monday 19:00 Tokyo time is still ahead.
+    assert "Monday 2 March at 19:00" in done
+    profile = h.services.learners.get(ANN)
+    assert profile is not None
+    assert profile.days == frozenset({0, 2}) and profile.zone == "Asia/Tokyo"
+    assert profile.at is not None and profile.at.hour == 19
+
+
+async def test_each_setting_can_be_changed_by_command(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN)
+    assert "Saved" in joined(await h.say(ANN, "/time 6:45"))
+    assert "Saved" in joined(await h.say(ANN, "/timezone America/Los_Angeles"))
+    assert "Saved" in joined(await h.say(ANN, "/days mon,wed,fri"))
+    tracks_menu = await h.say(ANN, "/tracks")
+    assert tracks_menu and tracks_menu[-1].buttons
+    await h.tap(ANN, "Burnout prevention")
+    assert "Saved" in joined(await h.tap(ANN, "Done"))
+    profile = h.services.learners.get(ANN)
+    assert profile is not None
+    assert profile.zone == "America/Los_Angeles" and profile.days == frozenset({0, 2, 4})
+    assert profile.tracks == ("cultural-humility", "burnout-prevention")
+    settings = joined(await h.say(ANN, "/settings"))
+    assert "06:45" in settings and "Mon, Wed, Fri" in settings
+
+
+async def test_start_again_keeps_progress(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN)
+    await h.say(ANN, "/today")
+    await h.answer_quiz(ANN)
+    again = joined(await h.say(ANN, "/start"))
+    assert "Welcome back" in again and "progress is safe" in again
+    report = h.services.progress.report(ANN)
+    assert report is not None and report.streak.completed_days == 1
+    profile = h.services.learners.get(ANN)
+    assert profile is not None and profile.onboarded and profile.zone == "Europe/Berlin"
+
+
+async def test_commands_are_registered_for_the_menu(harness: Harness) -> None:
+    registered = harness.emulator.commands()
+    names = {c["command"] for scope in registered.values() for c in scope}
+    assert {"start", "today", "progress", "settings", "pause", "resume", "help"} <= names
