@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 HELP = """\
 Type a message or a /command to send it to the bot.
   b N      press button N of the latest message with buttons (b M.N: message #M)
-  p N      answer the latest open poll with option N (p 1,3 for several)
+  p N      answer the earliest unanswered poll with option N (p 1,3 for several)
   ff       fast-forward time (e.g. to the next lesson)
   help     show this help
   quit     leave (Ctrl-D works too)"""
@@ -230,7 +230,7 @@ class TerminalChat:
         ]
         if not open_polls:
             raise EmulatorError("no open poll to answer")
-        message = open_polls[-1]
+        message = open_polls[0]  # in reading order: a lesson's first question comes first
         assert message.poll is not None and message.poll_id is not None
         try:
             choices = [int(part) - 1 for part in spec.replace(" ", "").split(",")]

@@ -1,0 +1,51 @@
+"""Streaks across DST changes and a move between time zones: no day skipped or doubled."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.e2e.harness import Harness
+from tests.e2e.test_delivery import deliveries, lesson_messages
+
+ANN = 6001
+
+
+async def follow_days(h: Harness, start: datetime, days: int) -> None:
+    """Tick every 30 minutes for ``days`` days, answering each lesson as it comes."""
+    for step in range(days * 48):
+        await h.move_to(start + timedelta(minutes=30 * step))
+        if h.open_polls(ANN):
+            await h.answer_quiz(ANN)
+
+
+async def test_spring_forward_and_fall_back_keep_one_lesson_a_day(harness: Harness) -> None:
+    """Berlin moves its clocks on 29 March and 25 October 2026; 02:30 is the hard case."""
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN, time="02:30")
+    await follow_days(h, datetime(2026, 3, 27, 0, 0, tzinfo=UTC), 4)
+    days = [d.local_date.isoformat() for d in deliveries(h, ANN)]
+    assert days == ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"]
+
+    await follow_days(h, datetime(2026, 10, 23, 0, 0, tzinfo=UTC), 4)
+    autumn = [d.local_date.isoformat() for d in deliveries(h, ANN)][4:]
+    assert autumn == ["2026-10-23", "2026-10-24", "2026-10-25", "2026-10-26"]
+    report = h.services.progress.report(ANN)  # type: ignore[union-attr]
+    assert report is not None and report.streak.completed_days == 8
+
+
+async def test_moving_from_tokyo_to_los_angeles_mid_streak(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN, zone="Asia/Tokyo")
+    await follow_days(h, datetime(2026, 3, 2, 0, 0, tzinfo=UTC), 3)
+    assert len(deliveries(h, ANN)) == 3
+    await h.say(ANN, "/timezone America/Los_Angeles")
+    await follow_days(h, h.clock.now(), 4)
+    served = [d.local_date for d in deliveries(h, ANN)]
+    assert len(served) == len(set(served)), "no local day served twice"
+    assert all((b - a).days in (1, 2) for a, b in zip(served, served[1:], strict=False))
+    report = h.services.progress.report(ANN)  # type: ignore[union-attr]
+    assert report is not None
+    assert report.streak.current == len(served) == report.streak.completed_days
+    assert len(lesson_messages(h, ANN)) == len(served)
