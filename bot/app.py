@@ -29,7 +29,7 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
-from bot.handlers import commands, errors, membership, onboarding, quiz
+from bot.handlers import commands, errors, membership, onboarding, privacy, quiz
 from bot.handlers.context import AttuneContext, attach_services
 from bot.jobs import tick
 from bot.services import Services
@@ -99,6 +99,8 @@ def _register_handlers(application: AttuneApplication) -> None:
         ("stop", commands.stop),
         ("help", commands.help_command),
         ("about", commands.about),
+        ("mydata", privacy.my_data),
+        ("deletemydata", privacy.delete_my_data),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
     application.add_handler(CallbackQueryHandler(onboarding.on_button))

@@ -116,6 +116,15 @@ STOPPED = (
     "Lessons are stopped. Everything you've done is kept until you ask to delete it. "
     "Send /start whenever you want to pick up again."
 )
+CONFIRM_DELETE = (
+    "This deletes everything Attune stores about you: your settings, lessons, answers "
+    "and streaks. It cannot be undone. (Messages already in this chat stay in Telegram; "
+    "you can clear the chat yourself.)"
+)
+DELETED = "Done: everything Attune stored about you is deleted. Send /start to begin again."
+KEPT = "Nothing was deleted."
+NOTHING_STORED = "I don't store anything about you."
+MY_DATA = "Here is everything Attune stores about you, as a JSON file."
 ALREADY_DONE_TODAY = "You've already answered today's questions. Nicely done."
 ALL_DONE_NOTE = "You've completed every lesson in your tracks, so here is one to revisit."
 
@@ -258,6 +267,8 @@ HELP = (
     "/pause [days]: a vacation hold (your streak is frozen)\n"
     "/resume: end a pause\n"
     "/stop: no more lessons (your data is kept)\n"
+    "/mydata: a copy of everything stored about you\n"
+    "/deletemydata: erase everything stored about you\n"
     "/about: what Attune is\n\n" + CRISIS
 )
 
@@ -281,5 +292,7 @@ COMMANDS = (
     ("timezone", "Set your time zone"),
     ("days", "Choose lesson days"),
     ("stop", "Stop lessons"),
+    ("mydata", "Download your data"),
+    ("deletemydata", "Delete your data"),
     ("start", "Set up or restart"),
 )

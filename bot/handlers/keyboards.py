@@ -61,6 +61,8 @@ def parse_callback(data: object) -> Action | None:
         return Action("day_toggle", value[2:])
     if prefix == "st" and value in {step for _, step in SETTINGS_STEPS}:
         return Action("settings", value)
+    if prefix == "pv" and value in ("delete", "keep"):
+        return Action(f"privacy_{value}")
     return None
 
 
@@ -131,6 +133,18 @@ def settings_keyboard() -> InlineKeyboardMarkup:
         InlineKeyboardButton(label, callback_data=f"st:{step}") for label, step in SETTINGS_STEPS
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def delete_keyboard() -> InlineKeyboardMarkup:
+    """Confirm or cancel erasing a learner's data."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Delete everything", callback_data="pv:delete"),
+                InlineKeyboardButton("Keep my data", callback_data="pv:keep"),
+            ]
+        ]
+    )
 
 
 def time_label(value: time) -> str:

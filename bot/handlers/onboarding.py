@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers import keyboards, steps
+from bot.handlers import keyboards, privacy, steps
 from bot.handlers.context import AttuneContext
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
 from bot.services.learners import StepResult
@@ -43,6 +43,9 @@ async def on_button(update: Update, context: AttuneContext) -> None:
     if query is None or update.effective_chat is None:
         return
     action = keyboards.parse_callback(query.data)
+    if action is not None and action.kind.startswith("privacy_"):
+        await privacy.on_confirm(update, context, action.kind)
+        return
     learners = context.services.learners
     profile = learners.get(query.from_user.id)
     if action is None or profile is None:

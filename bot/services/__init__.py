@@ -9,6 +9,7 @@ from bot.content.model import Library
 from bot.services.answers import Answers
 from bot.services.delivery import Deliveries
 from bot.services.learners import Learners
+from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.store.engine import Database
 
@@ -24,6 +25,7 @@ class Services:
     deliveries: Deliveries
     answers: Answers
     progress: Progress
+    privacy: Privacy
 
     @classmethod
     def create(cls, db: Database, library: Library, clock: Clock) -> Services:
@@ -36,4 +38,5 @@ class Services:
             deliveries=Deliveries(db, library, clock),
             answers=Answers(db, library, clock),
             progress=Progress(db, library, clock),
+            privacy=Privacy(db, library, clock),
         )

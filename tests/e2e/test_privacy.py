@@ -1,0 +1,57 @@
+"""/mydata exports everything about the learner; /deletemydata erases every row."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from bot.services.privacy import tables_about_learners
+from tests.e2e.harness import Harness, text_of
+
+ANN, BEN = 7001, 7002
+
+
+def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
+    """Scan every table that can mention a learner."""
+    counts: dict[str, int] = {}
+    with h.services.db.session() as session:  # type: ignore[union-attr]
+        for table, column in tables_about_learners():
+            found = session.execute(select(table).where(table.c[column] == learner_id)).all()
+            counts[table.name] = len(found)
+    return counts
+
+
+async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
+    h.user(user_id, name)
+    await h.onboard(user_id)
+    await h.say(user_id, "/today")
+    await h.answer_quiz(user_id)
+
+
+async def test_mydata_sends_a_json_file_of_everything_stored(harness: Harness) -> None:
+    h = harness
+    await learner_with_history(h, ANN, "Ann")
+    [reply] = await h.say(ANN, "/mydata")
+    assert reply.document is not None and reply.document["file_name"] == "attune-my-data.json"
+    data = json.loads(h.emulator.world.files[reply.document["file_id"]].data)
+    assert data["learner"][0]["id"] == ANN and data["learner"][0]["zone"] == "Europe/Berlin"
+    assert len(data["delivery"]) == 1 and len(data["answer"]) == 2 and len(data["quizpoll"]) == 2
+
+
+async def test_deletemydata_asks_then_erases_every_row_and_nobody_elses(harness: Harness) -> None:
+    h = harness
+    await learner_with_history(h, ANN, "Ann")
+    await learner_with_history(h, BEN, "Ben")
+    assert all(count > 0 for count in rows_about(h, ANN).values())
+
+    await h.say(ANN, "/deletemydata")
+    kept = "\n".join(text_of(m) for m in await h.tap(ANN, "Keep my data"))
+    assert "Nothing was deleted" in kept and rows_about(h, ANN)["learner"] == 1
+
+    await h.say(ANN, "/deletemydata")
+    done = "\n".join(text_of(m) for m in await h.tap(ANN, "Delete everything"))
+    assert "everything Attune stored about you is deleted" in done
+    assert set(rows_about(h, ANN).values()) == {0}
+    assert all(count > 0 for count in rows_about(h, BEN).values())
+    assert "don't store anything" in text_of((await h.say(ANN, "/mydata"))[0])
