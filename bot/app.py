@@ -29,7 +29,16 @@ from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
-from bot.handlers import commands, errors, membership, onboarding, privacy, quiz
+from bot.handlers import (
+    commands,
+    errors,
+    membership,
+    onboarding,
+    privacy,
+    quiz,
+    team_actions,
+    teams,
+)
 from bot.handlers.context import AttuneContext, attach_services
 from bot.jobs import tick
 from bot.services import Services
@@ -99,10 +108,22 @@ def _register_handlers(application: AttuneApplication) -> None:
         ("stop", commands.stop),
         ("help", commands.help_command),
         ("about", commands.about),
+        ("newteam", teams.new_team),
+        ("join", teams.join),
+        ("myteams", teams.my_teams),
+        ("leave", team_actions.leave),
+        ("team", team_actions.team_board),
+        ("teamstats", team_actions.team_stats),
+        ("export", team_actions.export),
+        ("teamadmin", team_actions.team_admin),
+        ("challenge", team_actions.challenge),
         ("mydata", privacy.my_data),
         ("deletemydata", privacy.delete_my_data),
     ):
         application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(
+        CallbackQueryHandler(team_actions.on_team_button, pattern=r"^t[jxac]:")
+    )
     application.add_handler(CallbackQueryHandler(onboarding.on_button))
     application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(
@@ -111,6 +132,9 @@ def _register_handlers(application: AttuneApplication) -> None:
     application.add_handler(MessageHandler(filters.COMMAND & private, commands.unknown))
     application.add_handler(MessageHandler(filters.TEXT & private, onboarding.on_text))
     application.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_understood))
+    application.add_handler(
+        CommandHandler("linkteam", teams.link_group, filters=filters.ChatType.GROUPS)
+    )
     application.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, commands.private_only)
     )

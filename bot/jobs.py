@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import texts
 from bot.config import Settings
 from bot.handlers.context import AttuneContext
+from bot.handlers.team_keyboards import counting_keyboard
 from bot.health import write_heartbeat
 from bot.services import Services
 from bot.services.delivery import Outgoing, SentPoll
@@ -47,6 +48,30 @@ async def tick(context: AttuneContext) -> None:
         await _send_all(context, batch)
         if len(batch) < CLAIM_BATCH:
             break
+    await _post_challenge_news(context)
+
+
+async def _post_challenge_news(context: AttuneContext) -> None:
+    """End-of-challenge summaries to members and groups; evening digests to groups.
+
+    Each is marked sent before it goes out: a crash may lose one, never repeat it.
+    """
+    summaries, digests = await asyncio.to_thread(context.services.challenges.due_broadcasts)
+    for item in summaries:
+        chats = (*item.member_chats, *((item.group_chat_id,) if item.group_chat_id else ()))
+        for chat_id in chats:
+            await _post(context, chat_id, texts.challenge_summary(item))
+    for item in digests:
+        if item.group_chat_id is not None:
+            await _post(context, item.group_chat_id, texts.group_digest(item))
+
+
+async def _post(context: AttuneContext, chat_id: int, text: str) -> None:
+    """Send one notice; a chat that is gone or blocked must not stop the others."""
+    try:
+        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as error:
+        logger.warning("could not post to chat %s: %s", chat_id, error)
 
 
 async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:
@@ -89,13 +114,16 @@ async def send_outgoing(context: AttuneContext, outgoing: Outgoing) -> bool:
 
 
 async def _send_parts(context: AttuneContext, services: Services, outgoing: Outgoing) -> None:
-    lesson, library = outgoing.lesson, services.library
-    if outgoing.parts_sent == 0:
+    lesson, library, tag = outgoing.lesson, services.library, outgoing.challenge
+    first_time = outgoing.parts_sent == 0
+    if first_time:
+        label = texts.challenge_label(tag.team_name, tag.day, tag.length) if tag else ""
         text = texts.lesson_message(
             lesson,
             library.sources_for(lesson),
             library.tracks[lesson.track_id].title,
             outgoing.review,
+            label,
         )
         await context.bot.send_message(
             outgoing.chat_id,
@@ -119,3 +147,10 @@ async def _send_parts(context: AttuneContext, services: Services, outgoing: Outg
         poll = SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
         services.deliveries.part_sent(outgoing.delivery_id, index, poll)
     services.deliveries.finish(outgoing.delivery_id)
+    if first_time and tag is not None and tag.alternatives:
+        await context.bot.send_message(
+            outgoing.chat_id,
+            texts.choose_counting(tag.team_name),
+            parse_mode=ParseMode.HTML,
+            reply_markup=counting_keyboard(tag.alternatives),
+        )

@@ -7,13 +7,14 @@ guilt-inducing, because our readers are at risk of burnout themselves.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
 
 from bot.content.model import Lesson, Source
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
 from bot.services.answers import DaySummary
+from bot.services.challenges import BoardView, Broadcast, StatsView
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
 
@@ -186,12 +187,17 @@ def settings_summary(profile: Profile, track_titles: dict[str, str] | None = Non
     )
 
 
-def lesson_message(lesson: Lesson, sources: list[Source], track_title: str, review: bool) -> str:
-    """The day's lesson as one message: title, body, try-this and sources."""
+def lesson_message(
+    lesson: Lesson, sources: list[Source], track_title: str, review: bool, label: str = ""
+) -> str:
+    """The day's lesson as one message: title, body, try-this and sources.
+
+    ``label`` (already escaped) replaces the track line, e.g. for a team challenge.
+    """
     parts = []
     if lesson.content_note:
         parts.append(f"<i>Content note: {esc(lesson.content_note)}</i>")
-    label = "Review" if review else esc(track_title)
+    label = label or ("Review" if review else esc(track_title))
     parts.append(f"<b>{esc(lesson.title)}</b>\n<i>{label}</i>")
     parts.append(esc(lesson.body))
     parts.append(f"<b>Try this:</b> {esc(lesson.try_this)}")
@@ -267,6 +273,8 @@ HELP = (
     "/pause [days]: a vacation hold (your streak is frozen)\n"
     "/resume: end a pause\n"
     "/stop: no more lessons (your data is kept)\n"
+    "/team, /myteams, /join CODE, /leave: learning with your team\n"
+    "/newteam, /challenge, /teamstats, /export, /teamadmin: for facilitators\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
     "/about: what Attune is\n\n" + CRISIS
@@ -292,7 +300,274 @@ COMMANDS = (
     ("timezone", "Set your time zone"),
     ("days", "Choose lesson days"),
     ("stop", "Stop lessons"),
+    ("team", "Your team's challenge board"),
+    ("myteams", "Teams you belong to"),
+    ("join", "Join a team with its code"),
+    ("leave", "Leave a team"),
+    ("newteam", "Create a team (facilitators)"),
+    ("challenge", "Start a team challenge (facilitators)"),
+    ("teamstats", "Team statistics (facilitators)"),
+    ("export", "Team statistics as CSV (facilitators)"),
+    ("teamadmin", "Manage a team (facilitators)"),
     ("mydata", "Download your data"),
     ("deletemydata", "Delete your data"),
     ("start", "Set up or restart"),
 )
+
+
+# -- teams and challenges ------------------------------------------------------------------
+
+TEAM_PROBLEMS = {
+    "bad_name": (
+        "A team name needs 1 to 64 characters of plain text, without formatting characters "
+        "such as &lt; &gt; * _ or `. Nothing was changed."
+    ),
+    "need_start": NEED_START,
+    "unknown_code": (
+        "I don't recognise that join code. Codes are 10 letters and digits, like "
+        "<code>ABCDE-23456</code>; a code stops working when a facilitator issues a new one. "
+        "Please check it with your facilitator."
+    ),
+    "already_member": "You're already in this team. /team shows how it's doing.",
+    "no_pending_join": (
+        "That invitation is no longer open. Ask your facilitator for the link again."
+    ),
+    "last_facilitator": (
+        "You're this team's only facilitator. Make someone else a facilitator first "
+        "(/teamadmin, then Members), then leave."
+    ),
+    "not_member": "You're not a member of that team. Nothing was changed.",
+    "not_facilitator": "Only this team's facilitators can do that. Nothing was changed.",
+    "use_leave": "To leave a team yourself, use /leave.",
+    "unknown_track": "I don't know that track. Nothing was changed.",
+    "bad_length": "A challenge runs for 1 to 90 days. Nothing was changed.",
+    "past_start": "The start date can't be in the past. Nothing was changed.",
+    "challenge_running": (
+        "This team already has a challenge running or scheduled. End it first with "
+        "/teamadmin, then Stop challenge."
+    ),
+    "no_challenge": "This team has no challenge running.",
+}
+NEWTEAM_USAGE = "Give the team a name, for example: <code>/newteam Riverside counselling</code>"
+JOIN_USAGE = "Send the join code you were given, for example: <code>/join ABCDE-23456</code>"
+CHALLENGE_USAGE = (
+    "Start a challenge with buttons: /challenge. Or type it: "
+    "<code>/challenge trauma-informed-care 14 2026-03-09</code> (track id or title, days, "
+    "and an optional start date; today if left out)."
+)
+NO_TEAMS = "You're not in a team yet. Join one with /join and the code your facilitator gave you."
+NOT_FACILITATOR_ANYWHERE = (
+    "You're not a facilitator of any team. To create one: <code>/newteam Team name</code>"
+)
+LINK_USAGE = "Link this group to your team: <code>/linkteam ABCDE-23456</code> (your team's code)."
+CHOOSE_TEAM = "Which team?"
+CHOOSE_TRACK = "Which track should the team follow?"
+CHOOSE_LENGTH = "For how many days?"
+CHOOSE_START = "Starting when?"
+ASK_TEAM_NAME = "Send the new name for the team."
+DECLINED = "You haven't joined, and nothing was shared."
+NO_CHALLENGE_YET = "No challenge yet. A facilitator can start one with /challenge."
+
+
+def no_challenge(team: str) -> str:
+    """/team for a team without a challenge."""
+    return f"<b>{esc(team)}</b>\n{NO_CHALLENGE_YET}"
+
+
+def team_created(name: str, code: str, link: str) -> str:
+    """What a facilitator reads after /newteam."""
+    return (
+        f"Team <b>{esc(name)}</b> is ready, and you're its facilitator.\n\n"
+        f"Join code: <code>{code}</code>\nJoin link: {link}\n\n"
+        "Share either with your colleagues. Start a shared challenge with /challenge; "
+        "/teamadmin manages members, the name and the code."
+    )
+
+
+def join_consent(name: str) -> str:
+    """Exactly what joining shares, asked before anything is shared."""
+    return (
+        f"Join <b>{esc(name)}</b>?\n\n"
+        "If you join, the team's facilitators will see:\n"
+        "• which of the team's challenge lessons you completed\n"
+        "• your current streak\n\n"
+        "They will never see your quiz answers, your settings, or anything you write to "
+        "me. You can leave at any time with /leave.\n\n"
+        "You can also show your first name on the team board. If you don't, you're "
+        "counted there but not named."
+    )
+
+
+def joined(name: str, shown: bool) -> str:
+    """Welcome to the team."""
+    board = "by first name" if shown else "without your name"
+    return (
+        f"Welcome to <b>{esc(name)}</b>! You appear on the team board {board}. "
+        "/team shows how the team is doing."
+    )
+
+
+def left_team(name: str) -> str:
+    """After /leave."""
+    return (
+        f"You've left <b>{esc(name)}</b>. Its facilitators no longer see your progress, and "
+        "you won't receive its announcements."
+    )
+
+
+def my_teams(teams: list[tuple[str, str, int]]) -> str:
+    """/myteams: name, role and size of each team."""
+    if not teams:
+        return NO_TEAMS
+    lines = ["<b>Your teams</b>"]
+    for name, role, members in teams:
+        who = " (facilitator)" if role == "facilitator" else ""
+        lines.append(f"• {esc(name)}{who}: {plural(members, 'member')}")
+    return "\n".join(lines)
+
+
+def short_date(day: date) -> str:
+    """'Mon 2 March'."""
+    return f"{day:%a} {day.day} {day:%B}"
+
+
+def challenge_started(track: str, days: int, start: date, team: str) -> str:
+    """Confirmation of a new challenge."""
+    return (
+        f"Challenge set for <b>{esc(team)}</b>: {esc(track)}, {plural(days, 'day')}, "
+        f"from {short_date(start)}. Every member gets the same lesson each day, at their "
+        "own time. /team shows the board."
+    )
+
+
+def challenge_label(team: str, day: int, length: int) -> str:
+    """The line under a challenge lesson's title."""
+    return f"Team challenge · {esc(team)} · day {day} of {length}"
+
+
+def choose_counting(counting: str) -> str:
+    """For a learner in two running challenges."""
+    return (
+        f"You're in more than one running challenge. Today's lesson counts for "
+        f"<b>{esc(counting)}</b>. Tap below to follow another team's challenge instead."
+    )
+
+
+def counting_chosen(team: str) -> str:
+    """After choosing which challenge counts."""
+    return f"From your next lesson on, {esc(team)}'s challenge counts for you."
+
+
+def percent(part: int, whole: int) -> str:
+    """'67%' (or '0%' for an empty team)."""
+    return f"{round(100 * part / whole) if whole else 0}%"
+
+
+def board(view: BoardView) -> str:
+    """/team: breadth over binging; named only with consent."""
+    challenge, b = view.challenge, view.board
+    state = {"upcoming": "starts", "running": "started", "finished": "ran from"}[view.status]
+    lines = [
+        f"<b>{esc(challenge.team_name)}</b>: {esc(challenge.track_title)} challenge",
+        f"Day {b.day} of {b.length} ({state} {short_date(challenge.start_date)})"
+        if view.status == "running"
+        else f"{plural(b.length, 'day')}, {state} {short_date(challenge.start_date)}",
+    ]
+    if view.status != "upcoming":
+        lines += [
+            f"Today: {b.done_today} of {plural(b.members, 'member')} did the lesson "
+            f"({percent(b.done_today, b.members)})",
+            f"Active this week: {b.active_this_week} of {b.members}",
+            f"Team streak: {plural(b.team_streak, 'day')} with at least half the team",
+        ]
+    if b.named:
+        lines.append("\n<b>Lessons done</b> (one a day counts)")
+        lines += [f"{esc(name)}: {count}" for name, count in b.named]
+    if b.unnamed:
+        lines.append(f"…and {b.unnamed} more, counted but not named")
+    if view.ranking:
+        lines.append("\n<b>Teams on this track</b>")
+        lines += [
+            f"{i}. {esc(name)}: {round(100 * rate)}%"
+            for i, (name, rate) in enumerate(view.ranking, 1)
+        ]
+    return "\n".join(lines)
+
+
+def team_stats(view: StatsView) -> str:
+    """/teamstats for facilitators: per day, then per consenting member."""
+    challenge = view.challenge
+    lines = [f"<b>{esc(challenge.team_name)}</b>: {esc(challenge.track_title)}, per day"]
+    members = len(view.members)
+    lines += [
+        f"Day {n} ({short_date(day)}): {done} of {members}" for n, day, done in view.per_day
+    ] or ["The challenge has not started yet."]
+    lines.append("\n<b>Members</b>: lessons completed, current streak")
+    lines += [
+        f"{esc(m.first_name or 'A member')}: {m.completed}, streak {m.streak}"
+        for m in view.members
+    ]
+    lines.append("\n/export sends this as a CSV file.")
+    return "\n".join(lines)
+
+
+def challenge_summary(item: Broadcast) -> str:
+    """Sent to every member (and the group) when a challenge ends."""
+    challenge, b = item.challenge, item.board
+    return (
+        f"The <b>{esc(challenge.track_title)}</b> challenge of <b>{esc(challenge.team_name)}"
+        f"</b> has ended. {b.started} of {plural(b.members, 'member')} took part, and the "
+        f"team finished on a streak of {plural(b.team_streak, 'day')} with at least half "
+        "the team. Thank you for learning together."
+    )
+
+
+def group_digest(item: Broadcast) -> str:
+    """The evening post in a linked group."""
+    b = item.board
+    return (
+        f"{esc(item.challenge.track_title)} challenge, day {b.day} of {b.length}: "
+        f"{b.done_today} of {b.members} did today's lesson on "
+        f"{esc(item.lesson_title or 'the day’s topic')}."
+    )
+
+
+def group_linked(team: str) -> str:
+    """After /linkteam in a group."""
+    return (
+        f"This group is now linked to <b>{esc(team)}</b>. I'll post a short daily digest "
+        "here during challenges. Lessons and quizzes stay in private chats."
+    )
+
+
+def member_removed(name: str) -> str:
+    """A facilitator removed someone."""
+    return f"{esc(name or 'The member')} is no longer in the team."
+
+
+def facilitator_added(name: str) -> str:
+    """A facilitator promoted someone."""
+    return f"{esc(name or 'The member')} is now a facilitator too."
+
+
+def code_rotated(code: str, link: str) -> str:
+    """After a new join code is issued."""
+    return f"New join code: <code>{code}</code>\nNew link: {link}\nThe old code no longer works."
+
+
+def team_renamed(name: str) -> str:
+    """After a rename."""
+    return f"The team is now called <b>{esc(name)}</b>."
+
+
+def challenge_stopped(track: str) -> str:
+    """After a facilitator ends a challenge early."""
+    return f"The {esc(track)} challenge has ended. Members will get the summary shortly."
+
+
+def team_admin(name: str, code: str, members: int) -> str:
+    """The /teamadmin menu's heading."""
+    return (
+        f"<b>{esc(name)}</b>: {plural(members, 'member')}. Join code <code>{code}</code>.\n"
+        "What would you like to change?"
+    )

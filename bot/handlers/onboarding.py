@@ -11,8 +11,9 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers import keyboards, privacy, steps
+from bot.handlers import keyboards, privacy, steps, teams
 from bot.handlers.context import AttuneContext
+from bot.learning.join_codes import DEEP_LINK_PREFIX
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
 from bot.services.learners import StepResult
 
@@ -33,7 +34,10 @@ async def start(update: Update, context: AttuneContext) -> None:
         await steps.say(context, chat.id, text, keyboards.settings_keyboard())
     else:
         await steps.say(context, chat.id, texts.welcome_back(profile, result.reactivated, {}))
-    if not profile.onboarded:
+    payload = (context.args or [""])[0]
+    if payload.startswith(DEEP_LINK_PREFIX):
+        await teams.offer_join(context, chat.id, user.id, payload[:64])
+    elif not profile.onboarded:
         await steps.ask(context, chat.id, profile, profile.pending_step or "tracks")
 
 
@@ -135,6 +139,9 @@ async def on_text(update: Update, context: AttuneContext) -> None:
         await message.reply_text(texts.TOO_LONG)
         return
     step = profile.pending_step
+    if step and step.startswith("rename:"):
+        await teams.rename_from_text(context, message.chat_id, user.id, step, text)
+        return
     if step in ("time", "zone", "days"):
         result = apply_typed(context, user.id, step, text)
         if result is None:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.content.model import Library
 from bot.services.answers import Answers
+from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
 from bot.services.learners import Learners
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
+from bot.services.teams import Teams
 from bot.store.engine import Database
 
 
@@ -26,6 +28,8 @@ class Services:
     answers: Answers
     progress: Progress
     privacy: Privacy
+    teams: Teams
+    challenges: Challenges
 
     @classmethod
     def create(cls, db: Database, library: Library, clock: Clock) -> Services:
@@ -39,4 +43,6 @@ class Services:
             answers=Answers(db, library, clock),
             progress=Progress(db, library, clock),
             privacy=Privacy(db, library, clock),
+            teams=Teams(db, library, clock),
+            challenges=Challenges(db, library, clock),
         )

@@ -17,13 +17,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.content.model import Lesson
-from bot.learning.curriculum import Seen, pick_next_lesson
+from bot.learning.challenges import lesson_for_day
+from bot.learning.curriculum import Pick, Seen, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
+from bot.services.challenges import counting_challenge
 from bot.services.profiles import profile_of, reschedule
-from bot.store.models import Answer, Delivery, Learner, QuizPoll
+from bot.store.models import Answer, Challenge, Delivery, Learner, QuizPoll, Team
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeTag:
+    """Shown with a challenge lesson; ``alternatives`` are other challenges that could count."""
+
+    team_name: str
+    day: int
+    length: int
+    alternatives: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,7 @@ class Outgoing:
     review: bool
     parts_sent: int
     answered: frozenset[str] = frozenset()
+    challenge: ChallengeTag | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,24 +173,29 @@ class Deliveries(Service):
         return outgoing
 
     def _claim(self, session: Session, learner: Learner, now: datetime) -> Outgoing | None:
-        """Pick the next lesson and insert today's delivery row (savepoint-protected)."""
-        profile = profile_of(learner)
-        history = session.exec(
-            select(Delivery.lesson_id, Delivery.track_id)
-            .where(Delivery.learner_id == learner.id)
-            .order_by(col(Delivery.local_date), col(Delivery.id))
-        ).all()
-        track_lessons = {t: self.library.tracks[t].lesson_ids for t in self.library.tracks}
-        pick = pick_next_lesson(track_lessons, profile.tracks, [Seen(*row) for row in history])
+        """Pick today's lesson and insert today's delivery row (savepoint-protected).
+
+        A running team challenge decides the lesson; otherwise the learner's own tracks do.
+        """
+        today = local_date(now, learner.zone or "UTC")
+        counting = counting_challenge(session, learner.id, today)
+        track = self.library.tracks.get(counting.challenge.track_id) if counting else None
+        if counting is not None and track is not None:
+            lesson_id = lesson_for_day(track.lesson_ids, counting.index)
+            pick: Pick | None = Pick(lesson_id, track.id, review=False)
+        else:
+            counting, pick = None, self._own_pick(session, learner)
         if pick is None:
             return None
         delivery = Delivery(
             learner_id=learner.id,
-            local_date=local_date(now, learner.zone or "UTC"),
+            local_date=today,
             lesson_id=pick.lesson_id,
             track_id=pick.track_id,
             review=pick.review,
             created_at=now,
+            challenge_id=counting.challenge.id if counting else None,
+            challenge_day=counting.index if counting else None,
         )
         try:
             with session.begin_nested():
@@ -185,14 +203,40 @@ class Deliveries(Service):
         except IntegrityError:
             logger.info("learner %s already has a lesson for this day", learner.id)
             return None
-        return self._outgoing(session, delivery, learner)
+        alternatives = counting.alternatives if counting and not counting.chosen else ()
+        return self._outgoing(session, delivery, learner, alternatives=alternatives)
+
+    def _own_pick(self, session: Session, learner: Learner) -> Pick | None:
+        """The next lesson from the learner's own tracks, in rotation."""
+        history = session.exec(
+            select(Delivery.lesson_id, Delivery.track_id)
+            .where(Delivery.learner_id == learner.id)
+            .order_by(col(Delivery.local_date), col(Delivery.id))
+        ).all()
+        track_lessons = {t: self.library.tracks[t].lesson_ids for t in self.library.tracks}
+        seen = [Seen(*row) for row in history]
+        return pick_next_lesson(track_lessons, profile_of(learner).tracks, seen)
 
     def _outgoing(
-        self, session: Session, delivery: Delivery, learner: Learner, *, resend: bool = False
+        self,
+        session: Session,
+        delivery: Delivery,
+        learner: Learner,
+        *,
+        resend: bool = False,
+        alternatives: tuple[tuple[int, str], ...] = (),
     ) -> Outgoing:
         answered = session.exec(
             select(Answer.question_id).where(Answer.delivery_id == delivery.id)
         ).all()
+        tag = None
+        challenge = (
+            session.get(Challenge, delivery.challenge_id) if delivery.challenge_id else None
+        )
+        if challenge is not None and delivery.challenge_day is not None:
+            team = session.get(Team, challenge.team_id)
+            name = team.name if team else ""
+            tag = ChallengeTag(name, delivery.challenge_day + 1, challenge.days, alternatives)
         return Outgoing(
             delivery_id=delivery.id,  # type: ignore[arg-type]
             learner_id=learner.id,
@@ -201,6 +245,7 @@ class Deliveries(Service):
             review=delivery.review,
             parts_sent=0 if resend else delivery.parts_sent,
             answered=frozenset(answered),
+            challenge=tag,
         )
 
 

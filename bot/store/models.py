@@ -82,8 +82,13 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant())
     completed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     excused: bool = False
+    challenge_id: int | None = Field(default=None, foreign_key="challenge.id", ondelete="SET NULL")
+    challenge_day: int | None = None
 
-    __table_args__ = (UniqueConstraint("learner_id", "local_date", name="uq_delivery_day"),)
+    __table_args__ = (
+        UniqueConstraint("learner_id", "local_date", name="uq_delivery_day"),
+        Index("ix_delivery_challenge_day", "challenge_id", "challenge_day"),
+    )
 
 
 class QuizPoll(SQLModel, table=True):
@@ -110,3 +115,53 @@ class Answer(SQLModel, table=True):
     answered_at: datetime = Field(sa_column=_instant())
 
     __table_args__ = (UniqueConstraint("delivery_id", "question_id", name="uq_answer_question"),)
+
+
+class Team(SQLModel, table=True):
+    """A group that learns together; joined with a short, hard-to-guess code."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    join_code: str = Field(max_length=16, unique=True, index=True)
+    zone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = Field(sa_column=_instant())
+    group_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class Membership(SQLModel, table=True):
+    """A learner's place in a team, and what they agreed to share there."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(sa_column=_learner_fk())
+    role: str = Field(default="member", max_length=16)
+    state: str = Field(default="pending", max_length=16)
+    show_name: bool = False
+    joined_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+    __table_args__ = (UniqueConstraint("team_id", "learner_id", name="uq_membership"),)
+
+
+class Challenge(SQLModel, table=True):
+    """A team following one track for a set number of days, the same lesson each day."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    track_id: str = Field(max_length=64)
+    start_date: date
+    days: int
+    created_at: datetime = Field(sa_column=_instant())
+    stopped: bool = False
+    summary_sent: bool = False
+    last_digest_on: date | None = None
+
+
+class ChallengeChoice(SQLModel, table=True):
+    """Which running challenge counts for a learner who is in more than one."""
+
+    learner_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    challenge_id: int = Field(foreign_key="challenge.id", ondelete="CASCADE")

@@ -7,6 +7,7 @@ makes: send a message, tap a button by its label, answer the day's quiz.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,6 +65,17 @@ class Harness:
         if context.error is not None:
             self.errors.append(context.error)
 
+    async def settle(self) -> None:
+        """Wait until the bot has fetched every update and finished handling it.
+
+        The emulator knows when updates were fetched; only the Application knows when its
+        handlers are done (``update_queue.join``), so a slow handler is never read early.
+        """
+        await self.emulator.wait_until_processed()
+        if self.application is not None:
+            await asyncio.wait_for(self.application.update_queue.join(), timeout=10)
+        await self.emulator.wait_until_processed()
+
     # -- a learner's gestures ----------------------------------------------------------
     def user(self, user_id: int, first_name: str) -> int:
         """Create a Telegram user who can talk to the bot."""
@@ -74,7 +86,7 @@ class Harness:
         """Send ``text`` and return the bot messages it caused."""
         before = len(self.emulator.bot_messages(user_id))
         self.emulator.send_message(user_id, text)
-        await self.emulator.wait_until_processed()
+        await self.settle()
         return self.emulator.bot_messages(user_id)[before:]
 
     async def tap(self, user_id: int, label: str) -> list[StoredMessage]:
@@ -94,7 +106,7 @@ class Harness:
         """Press a button by its callback data (``check=False`` forges it)."""
         before = len(self.emulator.bot_messages(user_id))
         self.emulator.press_button(user_id, message_id, data, check=check)
-        await self.emulator.wait_until_processed()
+        await self.settle()
         return self.emulator.bot_messages(user_id)[before:]
 
     def open_polls(self, user_id: int) -> list[Any]:
@@ -110,14 +122,14 @@ class Harness:
             right = poll.correct_option_ids[0]
             choice = right if correct else (right + 1) % len(poll.options)
             self.emulator.answer_poll(user_id, poll.id, [choice])
-            await self.emulator.wait_until_processed()
+            await self.settle()
         return self.emulator.bot_messages(user_id)[before:]
 
     async def tick(self) -> None:
         """Run the delivery tick now, at the clock's current time."""
         assert self.application is not None
         await tick(AttuneContext(self.application))
-        await self.emulator.wait_until_processed()
+        await self.settle()
 
     async def move_to(self, instant: datetime) -> None:
         """Set the clock and let the tick do what is due."""

@@ -95,7 +95,7 @@ async def test_a_poll_answer_for_a_poll_we_never_sent_is_ignored(harness: Harnes
     await h.onboard(ANN)
     before = len(h.emulator.bot_messages(ANN))
     h.emulator.answer_poll(ANN, "forged-poll-id", [0], force=True)
-    await h.emulator.wait_until_processed()
+    await h.settle()
     assert len(h.emulator.bot_messages(ANN)) == before
     report = h.services.progress.report(ANN)  # type: ignore[union-attr]
     assert report is not None and report.answers == 0

@@ -55,7 +55,7 @@ async def test_answering_every_poll_completes_the_day_and_grows_the_streak(
     await h.move_to(MONDAY_0730)
     first = h.open_polls(ANN)[0]
     h.emulator.answer_poll(ANN, first.id, [first.correct_option_ids[0]])
-    await h.emulator.wait_until_processed()
+    await h.settle()
     assert not any("today done" in t for t in h.texts(ANN)), "one of two answered"
     summary = "\n".join(text_of(m) for m in await h.answer_quiz(ANN, correct=False))
     assert "That's today done" in summary and "got 1 right" in summary
@@ -113,7 +113,7 @@ async def test_a_blocked_learner_is_skipped_until_they_start_again(harness: Harn
     await h.onboard(ANN)
     await h.onboard(BEN)
     h.emulator.block_bot(BEN)
-    await h.emulator.wait_until_processed()
+    await h.settle()
     await h.move_to(MONDAY_0730)
     assert len(lesson_messages(h, ANN)) == 1
     assert lesson_messages(h, BEN) == []

@@ -23,8 +23,14 @@ def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
 
 
 async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
+    """A learner with lessons, answers, a team, a challenge and a challenge choice."""
     h.user(user_id, name)
     await h.onboard(user_id)
+    services = h.services
+    assert services is not None
+    team = services.teams.create(user_id, f"{name}'s clinic")
+    challenge = services.challenges.start(user_id, team.id, "cultural-humility", 7, None)
+    services.challenges.choose(user_id, challenge.id)
     await h.say(user_id, "/today")
     await h.answer_quiz(user_id)
 
