@@ -30,6 +30,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
 from bot.handlers import (
+    announcements,
     commands,
     errors,
     membership,
@@ -58,7 +59,13 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     library = load_library(settings.lessons_dir, SystemClock().now().date())
     db = Database(settings.database_url)
     db.create_tables()
-    return Services.create(db, library, clock)
+    return Services.create(
+        db,
+        library,
+        clock,
+        admins=settings.admin_ids,
+        announcement_cap=settings.announcement_cap,
+    )
 
 
 def build_application(settings: Settings, services: Services) -> AttuneApplication:
@@ -117,6 +124,9 @@ def _register_handlers(application: AttuneApplication) -> None:
         ("export", team_actions.export),
         ("teamadmin", team_actions.team_admin),
         ("challenge", team_actions.challenge),
+        ("announce", announcements.announce),
+        ("announcements", announcements.listing),
+        ("cancel", announcements.cancel),
         ("mydata", privacy.my_data),
         ("deletemydata", privacy.delete_my_data),
     ):
@@ -124,6 +134,7 @@ def _register_handlers(application: AttuneApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(team_actions.on_team_button, pattern=r"^t[jxac]:")
     )
+    application.add_handler(CallbackQueryHandler(announcements.on_button, pattern=r"^an:"))
     application.add_handler(CallbackQueryHandler(onboarding.on_button))
     application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(

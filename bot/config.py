@@ -60,6 +60,7 @@ class Settings:
     log_level: str = "INFO"
     tick_seconds: float = 20.0
     heartbeat_file: Path = Path("data/heartbeat")
+    announcement_cap: int = 3
 
     @classmethod
     def from_env(
@@ -77,6 +78,7 @@ class Settings:
             log_level=_log_level(env.get("ATTUNE_LOG_LEVEL", "INFO")),
             tick_seconds=_tick_seconds(env.get("ATTUNE_TICK_SECONDS", "20")),
             heartbeat_file=Path(env.get("ATTUNE_HEARTBEAT_FILE", "").strip() or "data/heartbeat"),
+            announcement_cap=_announcement_cap(env.get("ATTUNE_ANNOUNCEMENTS_PER_DAY", "3")),
         )
 
     @staticmethod
@@ -153,6 +155,12 @@ def _tick_seconds(raw: str) -> float:
     if not 0.05 <= value <= 300:
         raise ConfigError("ATTUNE_TICK_SECONDS must be between 0.05 and 300")
     return value
+
+
+def _announcement_cap(raw: str) -> int:
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 100:
+        raise ConfigError("ATTUNE_ANNOUNCEMENTS_PER_DAY must be a whole number from 1 to 100")
+    return int(raw)
 
 
 class RedactingFilter(logging.Filter):

@@ -14,7 +14,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode, PollType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import texts
+from bot import fanout, texts
 from bot.config import Settings
 from bot.handlers.context import AttuneContext
 from bot.handlers.team_keyboards import counting_keyboard
@@ -49,6 +49,7 @@ async def tick(context: AttuneContext) -> None:
         if len(batch) < CLAIM_BATCH:
             break
     await _post_challenge_news(context)
+    fanout.start(context, await asyncio.to_thread(services.announcements.due))
 
 
 async def _post_challenge_news(context: AttuneContext) -> None:

@@ -13,6 +13,7 @@ from html import escape
 from bot.content.model import Lesson, Source
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
+from bot.services.announcements import AnnouncementView, Report
 from bot.services.answers import DaySummary
 from bot.services.challenges import BoardView, Broadcast, StatsView
 from bot.services.profiles import Profile
@@ -275,6 +276,7 @@ HELP = (
     "/stop: no more lessons (your data is kept)\n"
     "/team, /myteams, /join CODE, /leave: learning with your team\n"
     "/newteam, /challenge, /teamstats, /export, /teamadmin: for facilitators\n"
+    "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
     "/about: what Attune is\n\n" + CRISIS
@@ -309,6 +311,8 @@ COMMANDS = (
     ("teamstats", "Team statistics (facilitators)"),
     ("export", "Team statistics as CSV (facilitators)"),
     ("teamadmin", "Manage a team (facilitators)"),
+    ("announce", "Send an announcement (facilitators)"),
+    ("announcements", "Scheduled and recent announcements"),
     ("mydata", "Download your data"),
     ("deletemydata", "Delete your data"),
     ("start", "Set up or restart"),
@@ -571,3 +575,105 @@ def team_admin(name: str, code: str, members: int) -> str:
         f"<b>{esc(name)}</b>: {plural(members, 'member')}. Join code <code>{code}</code>.\n"
         "What would you like to change?"
     )
+
+
+# -- announcements ---------------------------------------------------------------------
+
+NOTICE_NAME = "Attune"
+TEAM_PROBLEMS.update(
+    {
+        "past_time": "That time has already passed. Nothing was scheduled.",
+        "bad_time": (
+            "I couldn't read that time. Try <code>2026-03-05 15:00</code>, "
+            "<code>tomorrow 15:00</code> or <code>15:00</code>, optionally followed by a time "
+            "zone like <code>America/Chicago</code>."
+        ),
+        "bad_zone": (
+            "I don't know that time zone. Try a zone like <code>Europe/Berlin</code> or "
+            "<code>America/Chicago</code>, or leave it out to use yours."
+        ),
+        "daily_cap": (
+            "This team has had its announcements for today (the limit protects members from "
+            "floods). Nothing was sent; try again tomorrow."
+        ),
+        "not_admin": "Only Attune's operators can announce to everyone. Nothing was sent.",
+        "not_draft": "That announcement was already sent, scheduled or cancelled.",
+        "not_cancellable": "That announcement is already on its way and can't be recalled.",
+    }
+)
+NO_AUDIENCE = (
+    "Only a team's facilitators can send it announcements. Create a team with /newteam, or "
+    "ask your facilitator."
+)
+ANNOUNCE_WHICH = "Who should receive the announcement?"
+ANNOUNCE_ASK = (
+    "Send me the announcement as members should see it: formatted text, a photo with a "
+    "caption, or a document such as a PDF. You'll see a preview first. /cancel stops."
+)
+ANNOUNCE_UNSUPPORTED = (
+    "I can send formatted text, a photo with a caption, or a document. Please send one of "
+    "those, or /cancel."
+)
+ANNOUNCE_EMPTY = "That announcement is empty. Please send some text, a photo or a document."
+ANNOUNCE_TOO_BIG = (
+    "That file is larger than Telegram allows bots to send (50 MB). Nothing was sent."
+)
+PREVIEW = "<b>Preview.</b> This is exactly what members will receive:"
+CONFIRM_SEND = "Send it?"
+ASK_WHEN = (
+    "When should members receive it? Type a date and time in your time zone ({zone}), like "
+    "<code>2026-03-05 15:00</code> or <code>tomorrow 15:00</code>."
+)
+ANNOUNCE_CANCELLED = "Cancelled. Nothing was sent."
+NOTHING_TO_CANCEL = "There's nothing to cancel."
+NO_ANNOUNCEMENTS = "No scheduled or recent announcements."
+
+
+def announcement_header(audience: str) -> str:
+    """The first line of every announcement, so members can tell it from a lesson."""
+    if audience:
+        return f"📣 {audience} · announcement\n\n"
+    return f"📣 {NOTICE_NAME} · notice\n\n"
+
+
+def announce_too_long(limit: int) -> str:
+    """Text or caption over Telegram's length once the header is added."""
+    return f"That is too long to send: with the header it must fit in {limit} characters."
+
+
+def sending_now(count: int) -> str:
+    """After Send now."""
+    return f"Sending to {plural(count, 'member')} now. You'll get a report when it's done."
+
+
+def scheduled_for(instant: datetime, zone: str) -> str:
+    """After scheduling."""
+    return (
+        f"Scheduled for {when(instant, zone)} ({esc(zone)}). Members receive it at that moment. "
+        "/announcements lists it and can cancel it."
+    )
+
+
+def delivery_report(report: Report) -> str:
+    """The author's report: delivered to N of M, and who could not be reached."""
+    audience = esc(report.view.audience or "everyone")
+    delivered = f"delivered to {report.delivered} of {report.total}"
+    lines = [f"Your announcement to <b>{audience}</b>: {delivered}."]
+    if report.unreachable:
+        lines.append("Not reached:")
+        lines += [f"• {esc(name)}: {esc(reason)}" for name, reason in report.unreachable]
+    return "\n".join(lines)
+
+
+def announcement_line(view: AnnouncementView, zone: str) -> str:
+    """One entry in /announcements."""
+    audience = esc(view.audience or "everyone")
+    preview = esc((view.content.text or view.content.kind).splitlines()[0][:40])
+    if view.state == "scheduled" and view.scheduled_at is not None:
+        return (
+            f"#{view.id} to {audience}: scheduled for {when(view.scheduled_at, zone)}. “{preview}”"
+        )
+    sent = view.counts.get("sent", 0)
+    total = sum(view.counts.values())
+    state = "sending" if view.state == "sending" else "sent"
+    return f"#{view.id} to {audience}: {state}, delivered to {sent} of {total}. “{preview}”"

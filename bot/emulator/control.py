@@ -9,12 +9,13 @@ exercise a path no real user could reach, unless it opts in with ``check=False``
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from typing import Any
 
 from bot.emulator.errors import ApiError, EmulatorError
 from bot.emulator.events import push_my_chat_member
-from bot.emulator.models import JSON, Chat, StoredMessage, User
+from bot.emulator.models import JSON, Chat, StoredFile, StoredMessage, User
 from bot.emulator.world import World
 
 COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?")
@@ -95,24 +96,69 @@ class UserSide:
         return push_my_chat_member(self.world, chat, self._user(user_id), "kicked", "member")
 
     # -- things users do ------------------------------------------------------------------
-    def send_message(self, user_id: int, text: str, chat_id: int | None = None) -> StoredMessage:
-        """The user writes ``text``; a leading /command gets its bot_command entity."""
+    def send_message(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        entities: list[JSON] | None = None,
+    ) -> StoredMessage:
+        """The user writes ``text`` (formatted by ``entities``, e.g. bold, as a client would).
+
+        Without ``entities``, a leading /command gets its bot_command entity.
+        """
+        if not text:
+            raise EmulatorError("Telegram does not send empty messages")
+        found = command_entities(text) if entities is None else entities
+        return self._post(user_id, chat_id, text=text, entities=found)
+
+    def send_file(
+        self,
+        user_id: int,
+        kind: str,
+        file_name: str,
+        data: bytes,
+        caption: str | None = None,
+        caption_entities: list[JSON] | None = None,
+        declared_size: int | None = None,
+    ) -> StoredMessage:
+        """The user sends a ``document`` or ``photo`` (``declared_size`` fakes a huge file)."""
+        if kind not in ("document", "photo"):
+            raise EmulatorError("kind must be 'document' or 'photo'")
+        stored = StoredFile(
+            file_id=self.world.new_id("BQAC"),
+            file_unique_id=self.world.new_id("AgAD"),
+            kind=kind,
+            file_name=file_name,
+            mime_type=mimetypes.guess_type(file_name)[0] or "application/octet-stream",
+            file_size=declared_size if declared_size is not None else len(data),
+            data=data,
+            width=320 if kind == "photo" else 0,
+            height=240 if kind == "photo" else 0,
+        )
+        self.world.files[stored.file_id] = stored
+        media: dict[str, Any] = (
+            {"photo": [stored.to_api()]} if kind == "photo" else {"document": stored.to_api()}
+        )
+        return self._post(
+            user_id, None, caption=caption, caption_entities=caption_entities or [], **media
+        )
+
+    def _post(self, user_id: int, chat_id: int | None, **content: Any) -> StoredMessage:
+        """Store a user's message and queue it as an update for the bot."""
         user = self._user(user_id)
         chat = self._chat(user_id if chat_id is None else chat_id)
         if chat.blocked:
             raise EmulatorError(f"user {user_id} has blocked the bot; unblock_bot first")
         if user_id not in chat.member_ids:
             raise EmulatorError(f"user {user_id} is not a member of chat {chat.id}")
-        if not text:
-            raise EmulatorError("Telegram does not send empty messages")
         message = StoredMessage(
             message_id=self.world.next_message_id(chat.id),
             chat_id=chat.id,
             sender_id=user.id,
             from_bot=False,
             date=self.world.now(),
-            text=text,
-            entities=command_entities(text),
+            **content,
         )
         self.world.store(message)
         if chat.type == "private" or chat.bot_is_member:

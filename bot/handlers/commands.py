@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers import keyboards, steps
+from bot.handlers import announcements, keyboards, steps
 from bot.handlers.context import AttuneContext
 from bot.handlers.onboarding import BAD_INPUT, apply_typed
 from bot.jobs import send_outgoing
@@ -143,7 +143,13 @@ async def unknown(update: Update, context: AttuneContext) -> None:
 
 
 async def not_understood(update: Update, context: AttuneContext) -> None:
-    """A sticker, photo or other message we have no use for."""
+    """A photo or document may be an announcement; anything else we have no use for."""
+    user = update.effective_user
+    profile = context.services.learners.get(user.id) if user else None
+    step = (profile.pending_step if profile else None) or ""
+    if step.startswith("announce:"):
+        await announcements.capture(update, context, step)
+        return
     await _reply(update, texts.NOT_UNDERSTOOD)
 
 

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers import keyboards, privacy, steps, teams
+from bot.handlers import announcements, keyboards, privacy, steps, teams
 from bot.handlers.context import AttuneContext
 from bot.learning.join_codes import DEEP_LINK_PREFIX
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
@@ -110,7 +110,7 @@ async def _finish_button(
             await query.answer(texts.NEED_A_DAY)
             return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await steps.clear_buttons(query)
     if result is not None:
         await steps.after_step(context, chat_id, result)
 
@@ -134,7 +134,13 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     if profile is None:
         await message.reply_text(texts.NEED_START)
         return
-    text = message.text
+    text, step = message.text, profile.pending_step or ""
+    if step.startswith("announce:"):
+        await announcements.capture(update, context, step)
+        return
+    if step.startswith("schedule:"):
+        await announcements.schedule_from_text(update, context, step)
+        return
     if len(text) > MAX_TYPED_ANSWER:
         await message.reply_text(texts.TOO_LONG)
         return

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.handlers import keyboards
+from bot.handlers import keyboards, steps
 from bot.handlers.context import AttuneContext
 
 
@@ -44,7 +44,7 @@ async def on_confirm(update: Update, context: AttuneContext, kind: str) -> None:
     if query is None:
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await steps.clear_buttons(query)
     user_id = query.from_user.id
     if kind == "privacy_keep":
         await context.bot.send_message(user_id, texts.KEPT)

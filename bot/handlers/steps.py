@@ -6,8 +6,11 @@ the same way, so a learner sees one consistent flow.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
+import contextlib
+
+from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot import texts
 from bot.handlers import keyboards
@@ -21,6 +24,13 @@ PROMPTS = {
     "zone": texts.ASK_ZONE,
     "days": texts.ASK_DAYS,
 }
+
+
+async def clear_buttons(query: CallbackQuery) -> None:
+    """Remove a pressed message's buttons; a message without any (a double tap, forged
+    data) is left as it is."""
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(None)
 
 
 async def say(

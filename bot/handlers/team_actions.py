@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot import texts
 from bot.handlers import challenges, steps, teams
@@ -54,8 +51,7 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
         return
     await query.answer()
     chat_id, user_id = update.effective_chat.id, query.from_user.id
-    with contextlib.suppress(BadRequest):  # already without buttons: a double tap
-        await query.edit_message_reply_markup(None)
+    await steps.clear_buttons(query)
     try:
         if action.kind.startswith("join_"):
             await teams.answer_consent(update, context, action, chat_id)

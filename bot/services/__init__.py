@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.content.model import Library
+from bot.services.announcements import Announcements
 from bot.services.answers import Answers
 from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
@@ -30,10 +31,21 @@ class Services:
     privacy: Privacy
     teams: Teams
     challenges: Challenges
+    announcements: Announcements
 
     @classmethod
-    def create(cls, db: Database, library: Library, clock: Clock) -> Services:
+    def create(
+        cls,
+        db: Database,
+        library: Library,
+        clock: Clock,
+        *,
+        admins: frozenset[int] = frozenset(),
+        announcement_cap: int = 3,
+    ) -> Services:
         """Wire the services together."""
+        announcements = Announcements(db, library, clock)
+        announcements.admins, announcements.daily_cap = admins, announcement_cap
         return cls(
             db=db,
             library=library,
@@ -45,4 +57,5 @@ class Services:
             privacy=Privacy(db, library, clock),
             teams=Teams(db, library, clock),
             challenges=Challenges(db, library, clock),
+            announcements=announcements,
         )

@@ -60,7 +60,7 @@ class Learner(SQLModel, table=True):
     zone: str | None = Field(default=None, max_length=64)
     days_mask: int = 127
     onboarded: bool = False
-    pending_step: str | None = Field(default=None, max_length=16)
+    pending_step: str | None = Field(default=None, max_length=32)
     status: str = Field(default="active", max_length=16)
     resume_on: date | None = None
     next_due_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
@@ -165,3 +165,37 @@ class ChallengeChoice(SQLModel, table=True):
         )
     )
     challenge_id: int = Field(foreign_key="challenge.id", ondelete="CASCADE")
+
+
+class Announcement(SQLModel, table=True):
+    """A facilitator's (or operator's) message to a team, or to everyone when team is empty.
+
+    The content is kept as Telegram gave it (text or caption with its entities, and a
+    file id), so members receive exactly what the author sent and previewed.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    text: str = Field(default="", max_length=4096)
+    entities: str = Field(default="[]", max_length=20000)
+    file_id: str | None = Field(default=None, max_length=256)
+    state: str = Field(default="draft", max_length=16, index=True)
+    scheduled_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    created_at: datetime = Field(sa_column=_instant())
+    finished_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class AnnouncementDelivery(SQLModel, table=True):
+    """One recipient of one announcement: pending, sending, sent, failed or blocked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    announcement_id: int = Field(foreign_key="announcement.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(sa_column=_learner_fk())
+    state: str = Field(default="pending", max_length=16)
+    reason: str | None = Field(default=None, max_length=200)
+
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "learner_id", name="uq_announcement_recipient"),
+    )

@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
+from bot import fanout
 from bot.app import AttuneApplication, build_application, build_services, start_bot, stop_bot
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -74,6 +75,7 @@ class Harness:
         await self.emulator.wait_until_processed()
         if self.application is not None:
             await asyncio.wait_for(self.application.update_queue.join(), timeout=10)
+            await asyncio.wait_for(fanout.wait_idle(), timeout=30)
         await self.emulator.wait_until_processed()
 
     # -- a learner's gestures ----------------------------------------------------------

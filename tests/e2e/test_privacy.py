@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import select
 
+from bot.services.announcements import Content
 from bot.services.privacy import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 
@@ -35,6 +36,19 @@ async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     await h.answer_quiz(user_id)
 
 
+def in_each_others_teams_with_announcements(h: Harness) -> None:
+    """Ann and Ben join each other's teams and each announces: rows on both sides."""
+    services = h.services
+    assert services is not None
+    teams = {who: services.teams.teams_of(who)[0] for who in (ANN, BEN)}
+    for who, other in ((ANN, BEN), (BEN, ANN)):
+        services.teams.request_join(who, teams[other].code)
+        services.teams.answer_consent(who, teams[other].id, join=True, show_name=False)
+    for who in (ANN, BEN):
+        draft = services.announcements.draft(who, teams[who].id, Content("text", "Hello team"))
+        services.announcements.send_now(who, draft.id)
+
+
 async def test_mydata_sends_a_json_file_of_everything_stored(harness: Harness) -> None:
     h = harness
     await learner_with_history(h, ANN, "Ann")
@@ -49,7 +63,8 @@ async def test_deletemydata_asks_then_erases_every_row_and_nobody_elses(harness:
     h = harness
     await learner_with_history(h, ANN, "Ann")
     await learner_with_history(h, BEN, "Ben")
-    assert all(count > 0 for count in rows_about(h, ANN).values())
+    in_each_others_teams_with_announcements(h)
+    assert all(count > 0 for count in rows_about(h, ANN).values()), rows_about(h, ANN)
 
     await h.say(ANN, "/deletemydata")
     kept = "\n".join(text_of(m) for m in await h.tap(ANN, "Keep my data"))
@@ -59,5 +74,9 @@ async def test_deletemydata_asks_then_erases_every_row_and_nobody_elses(harness:
     done = "\n".join(text_of(m) for m in await h.tap(ANN, "Delete everything"))
     assert "everything Attune stored about you is deleted" in done
     assert set(rows_about(h, ANN).values()) == {0}
-    assert all(count > 0 for count in rows_about(h, BEN).values())
+    # Ben keeps everything of his own; only his copy of Ann's announcement went with hers.
+    left = rows_about(h, BEN)
+    assert all(
+        left[t] > 0 for t in ("learner", "delivery", "answer", "membership", "announcement")
+    )
     assert "don't store anything" in text_of((await h.say(ANN, "/mydata"))[0])

@@ -1,0 +1,118 @@
+"""Sending an announcement to every recipient, once, within Telegram's limits.
+
+Each fan-out runs as its own task so lessons keep flowing; the shared rate limiter keeps
+the bot under Telegram's overall limit. Transient trouble (flood control, a network
+hiccup) puts the recipient back in the queue and the next tick resumes; a timeout, after
+which the message may or may not have arrived, is settled as uncertain rather than
+risking a second copy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, MessageEntity
+from telegram.constants import MessageEntityType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot import texts
+from bot.handlers.context import AttuneContext
+from bot.limits import telegram_length
+from bot.services.announcements import INTERRUPTED, Content, Recipient
+
+logger = logging.getLogger(__name__)
+
+BATCH = 30
+_running: dict[int, asyncio.Task[None]] = {}
+
+
+def rendered(content: Content, audience: str) -> tuple[str, list[MessageEntity]]:
+    """The text (or caption) members receive: a header naming the team, then the content."""
+    header = texts.announcement_header(audience)
+    name = audience or texts.NOTICE_NAME
+    bold = MessageEntity(MessageEntityType.BOLD, telegram_length("📣 "), telegram_length(name))
+    shift = telegram_length(header)
+    entities = [bold]
+    for entity in content.entities:
+        moved = {**entity, "offset": int(entity["offset"]) + shift}
+        entities.append(MessageEntity.de_json(moved, None))  # type: ignore[arg-type]
+    return header + content.text, entities
+
+
+async def deliver(bot: Bot, chat_id: int, content: Content, audience: str) -> None:
+    """Send the announcement to one chat: text, photo or document, formatting intact."""
+    text, entities = rendered(content, audience)
+    if content.kind == "text":
+        await bot.send_message(chat_id, text, entities=entities)
+    elif content.kind == "photo":
+        await bot.send_photo(chat_id, content.file_id, caption=text, caption_entities=entities)  # type: ignore[arg-type]
+    else:
+        await bot.send_document(
+            chat_id,
+            content.file_id,  # type: ignore[arg-type]
+            caption=text,
+            caption_entities=entities,
+        )
+
+
+def start(context: AttuneContext, announcement_ids: list[int]) -> None:
+    """Start a fan-out task for each announcement not already being sent."""
+    for announcement_id in announcement_ids:
+        if announcement_id not in _running:
+            task = context.application.create_task(fan_out(context, announcement_id))
+            _running[announcement_id] = task
+
+
+async def wait_idle() -> None:
+    """Wait for every running fan-out (tests and shutdown)."""
+    while _running:
+        await asyncio.gather(*list(_running.values()), return_exceptions=True)
+
+
+async def fan_out(context: AttuneContext, announcement_id: int) -> None:
+    """Send to every pending recipient, then report to the author."""
+    service = context.services.announcements
+    try:
+        await asyncio.to_thread(service.settle_interrupted, announcement_id)
+        found = await asyncio.to_thread(service.content, announcement_id)
+        if found is None:
+            return
+        content, audience = found
+        while batch := await asyncio.to_thread(service.claim, announcement_id, BATCH):
+            outcomes = await asyncio.gather(
+                *(_send_one(context, r, content, audience) for r in batch)
+            )
+            if not all(outcomes):
+                return  # Telegram or the network is struggling: the next tick resumes
+        report = await asyncio.to_thread(service.finish_if_done, announcement_id)
+        if report is not None and report.author_chat:
+            await context.bot.send_message(
+                report.author_chat, texts.delivery_report(report), parse_mode=ParseMode.HTML
+            )
+    finally:
+        _running.pop(announcement_id, None)
+
+
+async def _send_one(
+    context: AttuneContext, recipient: Recipient, content: Content, audience: str
+) -> bool:
+    """Deliver to one recipient and settle its row; ``False`` means try again later."""
+    service = context.services.announcements
+    try:
+        await deliver(context.bot, recipient.chat_id, content, audience)
+    except Forbidden:
+        service.settle(recipient.delivery_id, "blocked", "blocked the bot")
+        context.services.learners.mark_blocked(recipient.learner_id)
+    except BadRequest as error:
+        reason = "the chat no longer exists" if "not found" in error.message else error.message
+        service.settle(recipient.delivery_id, "failed", reason[:200])
+    except TimedOut:
+        service.settle(recipient.delivery_id, "failed", INTERRUPTED)
+    except (RetryAfter, NetworkError) as error:
+        logger.warning("announcement delivery postponed: %s", error)
+        service.settle(recipient.delivery_id, "pending")
+        return False
+    else:
+        service.settle(recipient.delivery_id, "sent")
+    return True
