@@ -232,3 +232,30 @@ async def test_flood_control_is_waited_out_without_losing_or_doubling(harness: H
     await h.tick()
     assert len(announcements_to(h, ANN)) == 1 and len(announcements_to(h, BEN)) == 1
     assert "delivered to 2 of 2" in h.texts(FAY)[-1]
+
+
+async def test_announcements_are_listed_and_a_scheduled_one_can_be_cancelled(
+    harness: Harness,
+) -> None:
+    h = harness
+    await team_of_three(h)
+    await write(h, "Sent one.")
+    await h.tap(FAY, "Send now")
+    await write(h, "Later one.")
+    await h.tap(FAY, "Schedule")
+    await h.say(FAY, "2026-03-04 10:00")
+    listed = joined(await h.say(FAY, "/announcements"))
+    assert "to Riverside clinic: scheduled for Wednesday 4 March at 10:00" in listed
+    assert "to Riverside clinic: sent, delivered to 2 of 2. “Sent one.”" in listed
+    assert "Cancelled" in joined(await h.tap(FAY, "Cancel it"))
+    await h.move_to(MONDAY + timedelta(days=2, hours=5))
+    assert [text_of(m) for m in announcements_to(h, ANN)] == [HEADER + "Sent one."]
+
+
+async def test_an_empty_or_unsupported_announcement_is_refused(harness: Harness) -> None:
+    h = harness
+    await team_of_three(h)
+    assert "announcement is empty" in await write(h, "   ")
+    h.emulator.send_message(FAY, "/today")  # a command is not an announcement
+    await h.settle()
+    assert announcements_to(h, ANN) == []

@@ -281,3 +281,19 @@ async def test_teams_on_the_same_track_are_ranked_by_completion(harness: Harness
     board = joined(await h.say(ANN, "/team"))
     # Riverside: Fay 3 of 3, Ann 1 of 2 possible (today is not yet missed) = 4 of 5.
     assert "Teams on this track\n1. Hillside: 100%\n2. Riverside clinic: 80%" in board
+
+
+async def test_a_challenge_can_be_set_up_with_buttons(harness: Harness) -> None:
+    h = harness
+    code = await setup_team(h)
+    await h.say(ANN, f"/join {code}")
+    await h.tap(ANN, "Join without my name")
+    assert "Which track" in joined(await h.say(FAY, "/challenge"))
+    assert "how many days" in joined(await h.tap(FAY, "Burnout prevention"))
+    assert "Starting when" in joined(await h.tap(FAY, "14 days"))
+    started = joined(await h.tap(FAY, "Next Monday"))
+    assert "Burnout prevention, 14 days, from Mon 9 March" in started
+    teams = joined(await h.say(ANN, "/myteams"))
+    assert "Riverside clinic: 2 members" in teams
+    board = joined(await h.say(ANN, "/team"))
+    assert "14 days, starts Mon 9 March" in board
