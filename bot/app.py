@@ -43,6 +43,7 @@ from bot.handlers import (
 from bot.handlers.context import AttuneContext, attach_services
 from bot.jobs import tick
 from bot.services import Services
+from bot.store import schema
 from bot.store.engine import Database
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     """
     library = load_library(settings.lessons_dir, SystemClock().now().date())
     db = Database(settings.database_url)
-    db.create_tables()
+    schema.upgrade(db.engine)
     return Services.create(
         db,
         library,
@@ -68,8 +69,14 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     )
 
 
-def build_application(settings: Settings, services: Services) -> AttuneApplication:
-    """The real bot: handlers, rate limiter, error handler and the delivery tick."""
+def build_application(
+    settings: Settings, services: Services, *, rate_limiter: bool = True
+) -> AttuneApplication:
+    """The real bot: handlers, rate limiter, error handler and the delivery tick.
+
+    ``rate_limiter=False`` leaves out PTB's ``AIORateLimiter``; only benchmarks that measure
+    the bot's own cost per message use it. Production always keeps Telegram's limits.
+    """
     if settings.token is None:
         raise ValueError("a token is required to build the application")
     # Opt in to PTB's timedelta durations now rather than warn on every RetryAfter.
@@ -78,9 +85,10 @@ def build_application(settings: Settings, services: Services) -> AttuneApplicati
         ApplicationBuilder()
         .token(settings.token.reveal())
         .context_types(ContextTypes(context=AttuneContext))
-        .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(_register_commands)
     )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     if settings.api_base_url:
         file_url = settings.api_base_url.removesuffix("/bot") + "/file/bot"
         builder = builder.base_url(settings.api_base_url).base_file_url(file_url)

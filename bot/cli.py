@@ -47,6 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     health = commands.add_parser("health", help="exit 0 if the running bot is alive")
     health.set_defaults(handler=_health)
 
+    db = commands.add_parser("db", help="database upgrades, backups and restores")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate the database to this version's schema")
+    backup = db_commands.add_parser("backup", help="copy the live database consistently")
+    backup.add_argument("file", type=Path)
+    restore = db_commands.add_parser("restore", help="put a backup in place (bot stopped)")
+    restore.add_argument("file", type=Path)
+    db.set_defaults(handler=_db)
+
     lessons = commands.add_parser("lessons", help="work with lesson files")
     lesson_commands = lessons.add_subparsers(dest="lessons_command", metavar="ACTION")
     check = lesson_commands.add_parser("check", help="validate every lesson file")
@@ -85,6 +94,24 @@ def _health(args: argparse.Namespace) -> int:
         print(f"unhealthy: no heartbeat in {settings.heartbeat_file} within {allowed:.0f}s")
         return 1
     print(f"healthy: last heartbeat {age.total_seconds():.0f}s ago")
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    """``attune db upgrade | backup FILE | restore FILE``."""
+    from bot.store import operations
+
+    settings = Settings.from_env()
+    action = getattr(args, "db_command", None)
+    if action is None:
+        print("usage: attune db {upgrade,backup FILE,restore FILE}", file=sys.stderr)
+        return 2
+    try:
+        message = operations.run(action, settings, getattr(args, "file", None))
+    except operations.OperationError as error:
+        print(f"attune db {action}: {error}", file=sys.stderr)
+        return 1
+    print(message)
     return 0
 
 

@@ -1,0 +1,1 @@
+"""Alembic migrations for Attune's schema (run through ``bot.store.schema``)."""
