@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -14,8 +15,18 @@ logger = logging.getLogger(__name__)
 
 
 async def on_error(update: object, context: AttuneContext) -> None:
-    """No single update may break the bot; the user hears something useful."""
-    logger.error("error while handling an update", exc_info=context.error)
+    """No single update or tick may break the bot; the user hears something useful."""
+    error = context.error
+    if isinstance(error, OperationalError):
+        # Disk full, read-only, locked: nothing was committed, so what is due stays due.
+        logger.error(
+            "database unavailable (%s); scheduled work is kept and retried next tick",
+            str(error.orig) if error.orig else error,
+        )
+    elif update is None:
+        logger.error("error in a scheduled job; it runs again next tick", exc_info=error)
+    else:
+        logger.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     if update.effective_chat.type != "private":

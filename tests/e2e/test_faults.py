@@ -1,0 +1,141 @@
+"""Faults: a host clock that jumps, Telegram misbehaving, a database that cannot write.
+
+Each guarantee is checked end to end; the bot must keep serving everyone else and catch
+up when the trouble ends, without losing or doubling a lesson.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from tests.e2e.harness import Harness
+from tests.e2e.test_delivery import MONDAY_0730, deliveries, lesson_messages
+
+ANN, BEN = 9001, 9002
+
+
+async def two_learners(h: Harness) -> None:
+    h.user(ANN, "Ann")
+    h.user(BEN, "Ben")
+    await h.onboard(ANN)
+    await h.onboard(BEN)
+
+
+async def test_a_clock_jumping_back_and_forward_neither_doubles_nor_breaks(
+    harness: Harness,
+) -> None:
+    h = harness
+    await two_learners(h)
+    await h.move_to(MONDAY_0730)
+    await h.answer_quiz(ANN)
+    await h.move_to(MONDAY_0730 - timedelta(minutes=10))  # the host clock steps back
+    await h.move_to(MONDAY_0730 + timedelta(minutes=1))
+    await h.move_to(MONDAY_0730 + timedelta(hours=1, minutes=1))  # and jumps forward
+    assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
+    await h.move_to(MONDAY_0730 + timedelta(days=1))
+    await h.answer_quiz(ANN)
+    report = h.services.progress.report(ANN)  # type: ignore[union-attr]
+    assert report is not None and report.streak.current == 2
+    assert len(deliveries(h, ANN)) == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after"), [(429, 1), (500, None), (502, None), (400, None), (403, None)]
+)
+async def test_telegram_errors_for_one_learner_do_not_stop_the_others(
+    harness: Harness, status: int, retry_after: int | None
+) -> None:
+    h = harness
+    await two_learners(h)
+    description = {
+        403: "Forbidden: bot was blocked by the user",
+        400: "Bad Request: chat not found",
+    }
+    h.emulator.add_fault(
+        method="sendMessage", chat_id=BEN, status=status, retry_after=retry_after,
+        description=description.get(status), times=1 if status == 429 else None,
+    )  # fmt: skip
+    await h.move_to(MONDAY_0730)
+    assert len(lesson_messages(h, ANN)) == 1, "everyone else is served"
+    h.emulator.clear_faults()
+    await h.move_to(MONDAY_0730 + timedelta(minutes=5))
+    got = len(lesson_messages(h, BEN))
+    if status in (403, 400):
+        assert got == 0 and h.services.learners.get(BEN).status == "blocked"  # type: ignore[union-attr]
+    else:
+        assert got == 1, "caught up once Telegram recovered, exactly once"
+
+
+async def test_a_minute_of_refused_connections_is_caught_up(harness: Harness) -> None:
+    h = harness
+    await two_learners(h)
+    await h.emulator.pause()  # the Bot API refuses connections
+    h.clock.set(MONDAY_0730)
+    await h.tick()
+    assert lesson_messages(h, ANN) == []
+    await h.emulator.resume()
+    await h.move_to(MONDAY_0730 + timedelta(minutes=1))
+    assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
+    await h.move_to(MONDAY_0730 + timedelta(minutes=2))
+    assert len(lesson_messages(h, ANN)) == 1
+
+
+async def test_a_read_only_database_keeps_the_work_for_later(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    h = harness
+    await two_learners(h)
+    engine = h.services.db.engine  # type: ignore[union-attr]
+
+    def read_only(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        connection.execute("PRAGMA query_only=ON")
+
+    event.listen(engine, "connect", read_only)
+    engine.dispose()  # new connections: SQLite itself now refuses every write
+    with caplog.at_level(logging.ERROR):
+        for minutes in range(0, 30, 10):
+            h.clock.set(MONDAY_0730 + timedelta(minutes=minutes))
+            try:
+                await h.tick()
+            except Exception as error:  # noqa: BLE001  as PTB's job queue does with it:
+                await h.application.process_error(None, error)  # type: ignore[union-attr]
+    assert lesson_messages(h, ANN) == []
+    assert "database unavailable (attempt to write a readonly database)" in caplog.text
+    assert "scheduled work is kept" in caplog.text
+    h.errors.clear()  # expected: the bot's error handler logged them
+    event.remove(engine, "connect", read_only)
+    engine.dispose()
+    await h.move_to(MONDAY_0730 + timedelta(minutes=31))
+    assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
+
+
+async def test_a_busy_database_is_waited_for_not_failed(harness: Harness) -> None:
+    """Another writer holds SQLite's write lock for 1.5 s; the tick waits and delivers."""
+    h = harness
+    await two_learners(h)
+    path = h.services.db.engine.url.database  # type: ignore[union-attr]
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with sqlite3.connect(path) as other:
+            other.execute("BEGIN IMMEDIATE")
+            locked.set()
+            release.wait(5)
+            other.rollback()
+
+    thread = threading.Thread(target=hold_lock)
+    thread.start()
+    locked.wait(5)
+    h.clock.set(MONDAY_0730)
+    loop = asyncio.get_running_loop()
+    loop.call_later(1.5, release.set)
+    await h.tick()
+    thread.join()
+    assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
