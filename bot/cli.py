@@ -34,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="attune", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="attune", description="Attune: two-minute daily lessons for clinicians, on Telegram."
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bot against Telegram (needs a token)")
