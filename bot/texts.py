@@ -217,6 +217,8 @@ def day_complete(summary: DaySummary) -> str:
         f"You answered {_questions(summary.total)} and got {summary.correct} right. "
         "Trying to recall is what makes it stick, right or wrong.",
     ]
+    if summary.correct < summary.total:
+        lines.append("Each quiz's explanation (the 💡 under it) says why the answer holds.")
     if streak.current > 1:
         lines.append(f"Streak: <b>{plural(streak.current, 'lesson day')}</b>.")
     if streak.current and streak.current % REST_DAY_EVERY == 0:
