@@ -158,7 +158,8 @@ def _tick_seconds(raw: str) -> float:
 
 
 def _announcement_cap(raw: str) -> int:
-    if not raw.strip().isdigit() or not 1 <= int(raw) <= 100:
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100:
         raise ConfigError("ATTUNE_ANNOUNCEMENTS_PER_DAY must be a whole number from 1 to 100")
     return int(raw)
 

@@ -601,6 +601,7 @@ TEAM_PROBLEMS.update(
         "not_admin": "Only Attune's operators can announce to everyone. Nothing was sent.",
         "not_draft": "That announcement was already sent, scheduled or cancelled.",
         "not_cancellable": "That announcement is already on its way and can't be recalled.",
+        "already_cancelled": "That announcement was already cancelled. Nothing was sent.",
     }
 )
 NO_AUDIENCE = (

@@ -14,6 +14,7 @@ from bot.handlers import steps
 from bot.handlers.context import AttuneContext
 from bot.handlers.teams import refuse
 from bot.learning.moments import parse_moment
+from bot.learning.numbers import small_id
 from bot.limits import MESSAGE_TEXT, telegram_length
 from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, Content
 from bot.services.teams import TeamProblem
@@ -114,12 +115,13 @@ async def on_button(update: Update, context: AttuneContext) -> None:
     if query is None or update.effective_chat is None:
         return
     parts = (query.data or "").split(":")
-    if len(parts) != 3 or parts[1] not in ("t", "s", "l", "c", "x") or not parts[2].isdigit():
+    number = small_id(parts[2]) if len(parts) == 3 else None
+    if number is None or parts[1] not in ("t", "s", "l", "c", "x"):
         await query.answer(texts.STALE_BUTTON)
         return
     await query.answer()
     await steps.clear_buttons(query)
-    chat_id, user_id, number = update.effective_chat.id, query.from_user.id, int(parts[2])
+    chat_id, user_id = update.effective_chat.id, query.from_user.id
     try:
         await _act(context, chat_id, user_id, parts[1], number)
     except TeamProblem as problem:
@@ -130,7 +132,7 @@ async def _act(context: AttuneContext, chat_id: int, user_id: int, kind: str, nu
     service = context.services.announcements
     if kind == "t":
         if number not in [t for t, _ in service.audiences(user_id)]:
-            raise TeamProblem("not_facilitator")
+            raise TeamProblem("not_admin" if number == EVERYONE else "not_facilitator")
         await ask_content(context, chat_id, user_id, number)
     elif kind == "s":
         view = service.send_now(user_id, number)

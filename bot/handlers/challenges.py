@@ -12,6 +12,7 @@ from bot.handlers import steps
 from bot.handlers import team_keyboards as kb
 from bot.handlers.context import AttuneContext
 from bot.handlers.teams import refuse, team_of
+from bot.learning.challenges import valid_length
 from bot.learning.schedule import local_date
 from bot.services.challenges import StatsView
 from bot.services.teams import TeamProblem
@@ -83,15 +84,26 @@ async def challenge_step(
         keyboard = kb.tracks_keyboard(action.team_id, services.library)
         await steps.say(context, chat_id, texts.CHOOSE_TRACK, keyboard)
     elif action.kind == "challenge_k":
+        _check_step(context, user_id, action)
         keyboard = kb.lengths_keyboard(action.team_id, action.value)
         await steps.say(context, chat_id, texts.CHOOSE_LENGTH, keyboard)
     elif action.kind == "challenge_d":
+        _check_step(context, user_id, action)
+        if not valid_length(action.number):
+            raise TeamProblem("bad_length")
         team = team_of(context, user_id, action.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
         keyboard = kb.starts_keyboard(action.team_id, action.value, action.number, today)
         await steps.say(context, chat_id, texts.CHOOSE_START, keyboard)
     else:
         await start_challenge(context, chat_id, user_id, action, _date_from(action.when))
+
+
+def _check_step(context: AttuneContext, user_id: int, action: kb.TeamAction) -> None:
+    """Every step re-checks: a facilitator of this team, choosing a real track."""
+    context.services.teams.members(user_id, action.team_id)  # raises unless a facilitator
+    if action.value not in context.services.library.tracks:
+        raise TeamProblem("unknown_track")
 
 
 def _date_from(compact: str) -> date | None:

@@ -13,6 +13,7 @@ from bot.handlers import announcements, keyboards, steps
 from bot.handlers.context import AttuneContext
 from bot.handlers.onboarding import BAD_INPUT, apply_typed
 from bot.jobs import send_outgoing
+from bot.learning.numbers import is_digits
 
 T = TypeVar("T")
 SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks": "tracks"}
@@ -104,7 +105,7 @@ async def pause(update: Update, context: AttuneContext) -> None:
     args = context.args or []
     days: int | None = None
     if args:
-        if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 3:
+        if len(args) != 1 or not is_digits(args[0]) or len(args[0]) > 3:
             await _reply(update, texts.BAD_PAUSE)
             return
         days = int(args[0])

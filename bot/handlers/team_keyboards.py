@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.model import Library
+from bot.learning.numbers import is_digits, small_id
 from bot.limits import CALLBACK_DATA_BYTES
 
 LENGTHS = (7, 14, 21, 30)
@@ -36,9 +37,11 @@ def parse_team_callback(data: object) -> TeamAction | None:
     head, *rest = data.split(":")
     if not rest or not all(rest):
         return None
-    if head == "tj" and len(rest) == 2 and rest[0] in ("y", "n", "x") and rest[1].isdigit():
+    if any(is_digits(part) and small_id(part) is None for part in rest):
+        return None  # a number too long to be one of our ids
+    if head == "tj" and len(rest) == 2 and rest[0] in ("y", "n", "x") and is_digits(rest[1]):
         return TeamAction(f"join_{rest[0]}", int(rest[1]))
-    if head == "tx" and len(rest) == 2 and rest[0] in TEAM_ACTIONS and rest[1].isdigit():
+    if head == "tx" and len(rest) == 2 and rest[0] in TEAM_ACTIONS and is_digits(rest[1]):
         return TeamAction(rest[0], int(rest[1]))
     if head == "ta":
         return _parse_admin(rest)
@@ -49,9 +52,9 @@ def parse_team_callback(data: object) -> TeamAction | None:
 
 def _parse_admin(rest: list[str]) -> TeamAction | None:
     """``ta:<m|r|n|s>:<team>`` or ``ta:<f|x>:<team>:<learner>``."""
-    if len(rest) == 2 and rest[0] in ("m", "r", "n", "s") and rest[1].isdigit():
+    if len(rest) == 2 and rest[0] in ("m", "r", "n", "s") and is_digits(rest[1]):
         return TeamAction(f"admin_{rest[0]}", int(rest[1]))
-    if len(rest) == 3 and rest[0] in ("f", "x") and rest[1].isdigit() and rest[2].isdigit():
+    if len(rest) == 3 and rest[0] in ("f", "x") and is_digits(rest[1]) and is_digits(rest[2]):
         return TeamAction(f"admin_{rest[0]}", int(rest[1]), number=int(rest[2]))
     return None
 
@@ -62,13 +65,13 @@ def _parse_challenge(rest: list[str]) -> TeamAction | None:
     if kind == "c":
         return (
             TeamAction("count", number=int(rest[1]))
-            if len(rest) == 2 and rest[1].isdigit()
+            if len(rest) == 2 and is_digits(rest[1])
             else None
         )
     sizes = {"k": 3, "d": 4, "s": 5}
-    if kind not in sizes or len(rest) != sizes[kind] or not rest[1].isdigit():
+    if kind not in sizes or len(rest) != sizes[kind] or not is_digits(rest[1]):
         return None
-    if any(not part.isdigit() for part in rest[3:]):
+    if any(not is_digits(part) for part in rest[3:]):
         return None
     team_id, track_id = int(rest[1]), rest[2]
     days = int(rest[3]) if len(rest) > 3 else 0

@@ -13,6 +13,7 @@ from bot.handlers import steps
 from bot.handlers import team_keyboards as kb
 from bot.handlers.context import AttuneContext
 from bot.learning.join_codes import deep_link_payload, display
+from bot.learning.numbers import small_id
 from bot.services.teams import TeamProblem, TeamView
 
 
@@ -126,11 +127,11 @@ async def rename_from_text(
 ) -> None:
     """The typed answer to "send the new name" (``step`` is ``rename:<team id>``)."""
     context.services.learners.expect(user_id, None)
-    team_id = step.split(":", 1)[1]
+    team_id = small_id(step.split(":", 1)[1])
     try:
-        if not team_id.isdigit():
+        if team_id is None:
             raise TeamProblem("not_facilitator")
-        team = context.services.teams.rename(user_id, int(team_id), text)
+        team = context.services.teams.rename(user_id, team_id, text)
     except TeamProblem as problem:
         await refuse(context, chat_id, problem)
         return

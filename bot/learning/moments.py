@@ -37,7 +37,10 @@ def parse_moment(text: str, now: datetime, default_zone: str) -> Moment:
     if len(words) > 1:
         first = words[0].lower()
         if first in RELATIVE_DAYS:
-            day += timedelta(days=RELATIVE_DAYS[first])
+            try:
+                day += timedelta(days=RELATIVE_DAYS[first])
+            except OverflowError:
+                return Moment(problem="bad_time")
         else:
             try:
                 day = date.fromisoformat(words[0])
@@ -47,7 +50,11 @@ def parse_moment(text: str, now: datetime, default_zone: str) -> Moment:
     at = parse_time(" ".join(words))
     if at is None:
         return Moment(problem="bad_time")
-    instant = slot_instant(day, at, zone)
+    try:
+        instant = slot_instant(day, at, zone)
+    except (OverflowError, ValueError):  # a date at the very edge of the calendar
+        past = day < local_date(now, zone)
+        return Moment(problem="past_time" if past else "bad_time")
     if instant <= now:
         return Moment(problem="past_time")
     return Moment(instant=instant.astimezone(UTC))

@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.learning.numbers import is_digits
+
 ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -89,12 +91,12 @@ def parse_time(text: str) -> time | None:
         cleaned, suffix = cleaned[:-2], cleaned[-2:]
     if cleaned in ("noon", "midday") and not suffix:
         return time(12, 0)
-    if cleaned.isdigit() and len(cleaned) == 4 and not suffix:
+    if is_digits(cleaned) and len(cleaned) == 4 and not suffix:
         cleaned = f"{cleaned[:2]}:{cleaned[2:]}"
     hour_text, _, minute_text = cleaned.partition(":")
-    if not hour_text.isdigit() or len(hour_text) > 2:
+    if not is_digits(hour_text) or len(hour_text) > 2:
         return None
-    if minute_text and (not minute_text.isdigit() or len(minute_text) != 2):
+    if minute_text and (not is_digits(minute_text) or len(minute_text) != 2):
         return None
     hour, minute = int(hour_text), int(minute_text or 0)
     if suffix:
@@ -153,7 +155,7 @@ def _parse_offset(text: str) -> str | None:
     if not upper or upper[0] not in "+-" or len(upper) > 6:
         return None
     sign, rest = upper[0], upper[1:].replace(":", "")
-    if not rest.isdigit() or len(rest) not in (1, 2, 3, 4):
+    if not is_digits(rest) or len(rest) not in (1, 2, 3, 4):
         return None
     hours, minutes = (int(rest), 0) if len(rest) <= 2 else (int(rest[:-2]), int(rest[-2:]))
     if hours > 14 or minutes not in (0, 15, 30, 45) or (hours == 14 and minutes):

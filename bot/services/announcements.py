@@ -130,6 +130,8 @@ class Announcements(Service):
         """Drop a draft or a scheduled announcement; one already sending cannot be recalled."""
         with self.db.session() as session:
             announcement = self._own(session, learner_id, announcement_id)
+            if announcement.state == "cancelled":
+                raise TeamProblem("already_cancelled")
             if announcement.state not in ("draft", "scheduled"):
                 raise TeamProblem("not_cancellable")
             announcement.state = "cancelled"

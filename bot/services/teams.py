@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -54,9 +55,15 @@ class MemberView:
 
 
 def clean_name(raw: str) -> str:
-    """A team name: 1 to 64 characters of plain text, or ``TeamProblem('bad_name')``."""
+    """A team name: 1 to 64 characters of plain, visible text, or ``TeamProblem('bad_name')``.
+
+    Invisible and direction-changing characters (Unicode "format" characters such as
+    U+202E or a zero-width space) are refused: they can hide a name or reverse the text
+    that follows it wherever members see it.
+    """
     name = " ".join(raw.split())
-    if not name or telegram_length(name) > MAX_NAME or MARKUP.search(raw):
+    hidden = any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cn") for c in name)
+    if not name or hidden or telegram_length(name) > MAX_NAME or MARKUP.search(raw):
         raise TeamProblem("bad_name")
     return name
 
