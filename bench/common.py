@@ -64,7 +64,7 @@ def create_schema(url: str) -> Database:
     try:
         from bot.store import schema  # newer code: Alembic owns the schema
     except ImportError:
-        db.create_tables()
+        schema.upgrade(db.engine)
     else:
         schema.upgrade(db.engine)
     return db

@@ -13,8 +13,6 @@ POLL_EXPLANATION = 200
 POLL_EXPLANATION_LINE_FEEDS = 2
 POLL_MIN_OPTIONS = 2
 POLL_MAX_OPTIONS = 10  # Telegram now allows 12; ten keeps one-tap quizzes readable.
-DEEP_LINK_PAYLOAD = 64
-COMMAND_DESCRIPTION = 256
 
 
 def telegram_length(text: str) -> int:

@@ -128,7 +128,6 @@ KEPT = "Nothing was deleted."
 NOTHING_STORED = "I don't store anything about you."
 MY_DATA = "Here is everything Attune stores about you, as a JSON file."
 ALREADY_DONE_TODAY = "You've already answered today's questions. Nicely done."
-ALL_DONE_NOTE = "You've completed every lesson in your tracks, so here is one to revisit."
 
 
 def unknown_command(command: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -72,15 +72,6 @@ class Library:
     tracks: dict[str, Track]
     lessons: dict[str, Lesson]
     sources: dict[str, Source]
-    _positions: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        positions = {
-            lesson_id: index
-            for track in self.tracks.values()
-            for index, lesson_id in enumerate(track.lesson_ids)
-        }
-        object.__setattr__(self, "_positions", positions)
 
     def ordered_tracks(self) -> list[Track]:
         """Tracks in menu order: core tracks first, then by their ``order``."""
@@ -89,10 +80,6 @@ class Library:
     def track_lessons(self, track_id: str) -> list[Lesson]:
         """A track's lessons in teaching order."""
         return [self.lessons[lesson_id] for lesson_id in self.tracks[track_id].lesson_ids]
-
-    def position(self, lesson_id: str) -> int:
-        """Zero-based position of a lesson within its track."""
-        return self._positions[lesson_id]
 
     def sources_for(self, lesson: Lesson) -> list[Source]:
         """The registered sources a lesson cites, in the order it cites them."""

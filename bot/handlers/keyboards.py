@@ -8,7 +8,7 @@ recognise (forged, stale or truncated) is refused before it reaches a service.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -145,8 +145,3 @@ def delete_keyboard() -> InlineKeyboardMarkup:
             ]
         ]
     )
-
-
-def time_label(value: time) -> str:
-    """How a chosen time is echoed back."""
-    return f"{value:%H:%M}"

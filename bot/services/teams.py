@@ -213,12 +213,6 @@ class Teams(Service):
             session.add(team)
             return _view(session, team, "facilitator")
 
-    def role_in(self, learner_id: int, team_id: int) -> str | None:
-        """``facilitator``, ``member`` or ``None``."""
-        with self.db.session() as session:
-            membership = _membership(session, team_id, learner_id)
-            return membership.role if membership and membership.state == "active" else None
-
     def _change(self, actor_id: int, team_id: int, apply: object) -> TeamView:
         with self.db.session() as session:
             require_facilitator(session, team_id, actor_id)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from bot.store import models  # noqa: F401  (registers the tables)
 
@@ -25,10 +25,6 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)
-
-    def create_tables(self) -> None:
-        """Create any missing tables (schema migrations take over later)."""
-        SQLModel.metadata.create_all(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -14,7 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
@@ -27,10 +27,9 @@ def _config() -> Config:
     return config
 
 
-def current_revision(engine: Engine) -> str | None:
+def _revision(connection: Connection) -> str | None:
     """The revision the database is at (``None`` for an empty or pre-migration database)."""
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:
@@ -46,14 +45,10 @@ def upgrade(engine: Engine) -> str:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         tables = set(inspect(connection).get_table_names())
-        if current_revision_of(connection) is None and "learner" in tables:
+        if _revision(connection) is None and "learner" in tables:
             command.stamp(config, BASELINE)
         command.upgrade(config, "head")
-    return current_revision(engine) or ""
-
-
-def current_revision_of(connection: object) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()  # type: ignore[arg-type]
+        return _revision(connection) or ""
 
 
 def backup(engine: Engine, target: Path) -> None:
