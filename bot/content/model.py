@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,11 @@ class Library:
     tracks: dict[str, Track]
     lessons: dict[str, Lesson]
     sources: dict[str, Source]
+
+    @cached_property
+    def lesson_ids_by_track(self) -> dict[str, tuple[str, ...]]:
+        """Each track's lesson ids in teaching order, built once for the delivery hot path."""
+        return {track_id: track.lesson_ids for track_id, track in self.tracks.items()}
 
     def ordered_tracks(self) -> list[Track]:
         """Tracks in menu order: core tracks first, then by their ``order``."""

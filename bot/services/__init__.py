@@ -44,8 +44,9 @@ class Services:
         announcement_cap: int = 3,
     ) -> Services:
         """Wire the services together."""
-        announcements = Announcements(db, library, clock)
-        announcements.admins, announcements.daily_cap = admins, announcement_cap
+        announcements = Announcements(
+            db, library, clock, admins=admins, daily_cap=announcement_cap
+        )
         return cls(
             db=db,
             library=library,

@@ -17,8 +17,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from bot.clock import Clock
+from bot.content.model import Library
 from bot.services.base import Service
 from bot.services.teams import TeamProblem, require_facilitator
+from bot.store.engine import Database
 from bot.store.models import Announcement, AnnouncementDelivery, Learner, Membership, Team
 
 EVERYONE = 0
@@ -72,8 +75,18 @@ class Recipient:
 class Announcements(Service):
     """Facilitators reach their teams; operators reach everyone."""
 
-    admins: frozenset[int] = frozenset()
-    daily_cap: int = 3
+    def __init__(
+        self,
+        db: Database,
+        library: Library,
+        clock: Clock,
+        *,
+        admins: frozenset[int] = frozenset(),
+        daily_cap: int = 3,
+    ) -> None:
+        super().__init__(db, library, clock)
+        self.admins = admins
+        self.daily_cap = daily_cap
 
     def audiences(self, learner_id: int) -> list[tuple[int, str]]:
         """Teams the learner may announce to, and ``EVERYONE`` for operators."""

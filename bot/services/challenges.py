@@ -252,9 +252,9 @@ class Challenges(Service):
     def _broadcast(
         self, session: Session, challenge: Challenge, team: Team, today: date, final: bool
     ) -> Broadcast:
+        last_day = challenge_date(challenge.start_date, challenge.days - 1)
         index = min(day_index(challenge.start_date, today), challenge.days - 1)
-        board = self._board(session, challenge, today if not final else challenge_date(
-            challenge.start_date, challenge.days - 1))  # fmt: skip
+        board = self._board(session, challenge, last_day if final else today)
         chats = tuple(learner.chat_id for learner, _ in self._member_days(session, challenge))
         lesson_ids = self.library.tracks[challenge.track_id].lesson_ids
         lesson = self.library.lessons[lesson_ids[index % len(lesson_ids)]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -204,7 +204,7 @@ class Deliveries(Service):
             logger.info("learner %s already has a lesson for this day", learner.id)
             return None
         alternatives = counting.alternatives if counting and not counting.chosen else ()
-        return self._outgoing(session, delivery, learner, alternatives=alternatives)
+        return self._outgoing(session, delivery, learner, fresh=True, alternatives=alternatives)
 
     def _own_pick(self, session: Session, learner: Learner) -> Pick | None:
         """The next lesson from the learner's own tracks, in rotation."""
@@ -213,9 +213,8 @@ class Deliveries(Service):
             .where(Delivery.learner_id == learner.id)
             .order_by(col(Delivery.local_date), col(Delivery.id))
         ).all()
-        track_lessons = {t: self.library.tracks[t].lesson_ids for t in self.library.tracks}
         seen = [Seen(*row) for row in history]
-        return pick_next_lesson(track_lessons, profile_of(learner).tracks, seen)
+        return pick_next_lesson(self.library.lesson_ids_by_track, profile_of(learner).tracks, seen)
 
     def _outgoing(
         self,
@@ -224,11 +223,17 @@ class Deliveries(Service):
         learner: Learner,
         *,
         resend: bool = False,
+        fresh: bool = False,
         alternatives: tuple[tuple[int, str], ...] = (),
     ) -> Outgoing:
-        answered = session.exec(
-            select(Answer.question_id).where(Answer.delivery_id == delivery.id)
-        ).all()
+        """What to send for ``delivery``; a ``fresh`` claim has no answers to look up."""
+        answered = (
+            ()
+            if fresh
+            else session.exec(
+                select(Answer.question_id).where(Answer.delivery_id == delivery.id)
+            ).all()
+        )
         tag = None
         challenge = (
             session.get(Challenge, delivery.challenge_id) if delivery.challenge_id else None
@@ -249,6 +254,6 @@ class Deliveries(Service):
         )
 
 
-def _delivery_on(session: Session, learner_id: int, day: object) -> Delivery | None:
+def _delivery_on(session: Session, learner_id: int, day: date) -> Delivery | None:
     query = select(Delivery).where(Delivery.learner_id == learner_id, Delivery.local_date == day)
     return session.exec(query).first()

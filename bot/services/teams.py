@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func
@@ -213,12 +214,12 @@ class Teams(Service):
             session.add(team)
             return _view(session, team, "facilitator")
 
-    def _change(self, actor_id: int, team_id: int, apply: object) -> TeamView:
+    def _change(self, actor_id: int, team_id: int, apply: Callable[[Team], None]) -> TeamView:
         with self.db.session() as session:
             require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
             assert team is not None
-            apply(team)  # type: ignore[operator]
+            apply(team)
             session.add(team)
             return _view(session, team, "facilitator")
 
