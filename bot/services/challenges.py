@@ -291,7 +291,7 @@ class Challenges(Service):
         return [
             (
                 learner,
-                MemberDays(learner.first_name if show else None, frozenset(done[learner.id])),
+                MemberDays(_shown(learner, show), frozenset(done[learner.id])),
             )
             for learner, show in members
         ]

@@ -190,3 +190,16 @@ async def test_stop_ends_lessons_but_keeps_data(harness: Harness) -> None:
     with h.services.db.session() as session:  # type: ignore[union-attr]
         assert session.get(Learner, ANN) is not None
     assert len(deliveries(h, ANN)) == 1
+
+
+async def test_resume_ends_a_pause_early(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN)
+    await h.say(ANN, "/pause")
+    await h.move_to(MONDAY_0730)
+    assert lesson_messages(h, ANN) == [], "paused: nothing is sent"
+    reply = "\n".join(text_of(m) for m in await h.say(ANN, "/resume"))
+    assert "Welcome back" in reply and "Tuesday 3 March at 07:30" in reply
+    await h.move_to(MONDAY_0730 + timedelta(days=1))
+    assert len(lesson_messages(h, ANN)) == 1

@@ -96,3 +96,16 @@ async def test_commands_are_registered_for_the_menu(harness: Harness) -> None:
     registered = harness.emulator.commands()
     names = {c["command"] for scope in registered.values() for c in scope}
     assert {"start", "today", "progress", "settings", "pause", "resume", "help"} <= names
+
+
+async def test_settings_buttons_change_one_choice(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN)
+    summary = joined(await h.say(ANN, "/settings"))
+    assert "Time zone: Europe/Berlin" in summary
+    await h.tap(ANN, "Time zone")
+    saved = joined(await h.tap(ANN, "Tokyo"))
+    assert "Saved" in saved and "Asia/Tokyo" in saved
+    profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    assert profile is not None and profile.zone == "Asia/Tokyo" and profile.pending_step is None

@@ -213,7 +213,7 @@ async def test_a_late_joiner_starts_at_the_current_lesson(harness: Harness) -> N
 
 async def test_someone_in_two_challenges_chooses_which_counts(harness: Harness) -> None:
     h = harness
-    code = await setup_team(h)
+    await setup_team(h)
     h.user(DEV, "Dev")
     await h.onboard(DEV)
     other = re.search(r"Join code: ([A-Z0-9-]+)", joined(await h.say(DEV, "/newteam Hillside")))[1]  # type: ignore[index]
@@ -225,12 +225,11 @@ async def test_someone_in_two_challenges_chooses_which_counts(harness: Harness) 
     note = [
         m for m in h.emulator.bot_messages(FAY) if "more than one running challenge" in text_of(m)
     ]
-    assert note and "counts for <b>" not in text_of(note[0])
+    assert note and "Today's lesson counts for Riverside clinic" in text_of(note[0])
     await h.tap(FAY, "Follow Hillside")
     await h.move_to(MONDAY + timedelta(days=1, hours=1, minutes=30))
     last = [t for t in h.texts(FAY) if "Try this:" in t][-1]
     assert "Team challenge · Hillside · day 2 of 5" in last
-    assert code
 
 
 async def test_a_linked_group_gets_the_evening_digest(harness: Harness) -> None:
@@ -297,3 +296,37 @@ async def test_a_challenge_can_be_set_up_with_buttons(harness: Harness) -> None:
     assert "Riverside clinic: 2 members" in teams
     board = joined(await h.say(ANN, "/team"))
     assert "14 days, starts Mon 9 March" in board
+
+
+async def test_a_facilitator_can_stop_a_challenge_and_members_get_the_summary(
+    harness: Harness,
+) -> None:
+    h = harness
+    code = await setup_team(h)
+    await h.say(ANN, f"/join {code}")
+    await h.tap(ANN, "Join without my name")
+    await h.say(FAY, "/challenge cultural-humility 14")
+    await h.say(FAY, "/teamadmin")
+    assert "has ended" in joined(await h.tap(FAY, "Stop challenge"))
+    await h.tick()
+    for who in (FAY, ANN):
+        assert sum("challenge of Riverside clinic has ended" in t for t in h.texts(who)) == 1
+    await h.move_to(MONDAY + timedelta(hours=1, minutes=30))  # 07:30 Berlin
+    lesson = [t for t in h.texts(FAY) if "Try this:" in t][-1]
+    assert "Team challenge" not in lesson, "after a stop, lessons come from one's own tracks"
+
+
+async def test_a_member_who_opted_in_without_a_first_name_is_still_named(
+    harness: Harness,
+) -> None:
+    h = harness
+    code = await setup_team(h)
+    services = h.services
+    assert services is not None
+    h.user(DEV, "Dev")
+    services.learners.start(DEV, DEV, "")  # Telegram always sends a name; be safe anyway
+    team = services.teams.request_join(DEV, code)
+    services.teams.answer_consent(DEV, team.id, join=True, show_name=True)
+    services.challenges.start(FAY, team.id, "cultural-humility", 7, None)
+    board = services.challenges.board(DEV, team.id)
+    assert board is not None and ("A member", 0) in board.board.named
