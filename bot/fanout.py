@@ -1,24 +1,29 @@
 """Sending an announcement to every recipient, once, within Telegram's limits.
 
 Each fan-out runs as its own task so lessons keep flowing; the shared rate limiter keeps
-the bot under Telegram's overall limit. Transient trouble (flood control, a network
-hiccup) puts the recipient back in the queue and the next tick resumes; a timeout, after
-which the message may or may not have arrived, is settled as uncertain rather than
-risking a second copy.
+the bot under Telegram's overall limit. A recipient is marked ``sending`` just before the
+request leaves (``bot.send_marks``). Trouble that proves the message did not arrive (flood
+control, a refused connection, a 5xx) puts the recipient back in the queue and the next
+tick resumes; a timeout or a crash mid-request, after which the message may have arrived,
+is settled as uncertain and reported to the author rather than risking a second copy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from telegram import Bot, MessageEntity
 from telegram.constants import MessageEntityType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import texts
+from bot.group_commit import GroupCommit
 from bot.handlers.context import AttuneContext
 from bot.limits import telegram_length
+from bot.send_errors import may_have_arrived
+from bot.send_marks import before_send
 from bot.services.announcements import INTERRUPTED, Content, Recipient
 
 logger = logging.getLogger(__name__)
@@ -73,6 +78,7 @@ async def wait_idle() -> None:
 async def fan_out(context: AttuneContext, announcement_id: int) -> None:
     """Send to every pending recipient, then report to the author."""
     service = context.services.announcements
+    marks = GroupCommit(service.mark_sending)
     try:
         await asyncio.to_thread(service.settle_interrupted, announcement_id)
         found = await asyncio.to_thread(service.content, announcement_id)
@@ -81,7 +87,7 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
         content, audience = found
         while batch := await asyncio.to_thread(service.claim, announcement_id, BATCH):
             outcomes = await asyncio.gather(
-                *(_send_one(context, r, content, audience) for r in batch)
+                *(_send_one(context, marks, r, content, audience) for r in batch)
             )
             if not all(outcomes):
                 return  # Telegram or the network is struggling: the next tick resumes
@@ -95,21 +101,27 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
 
 
 async def _send_one(
-    context: AttuneContext, recipient: Recipient, content: Content, audience: str
+    context: AttuneContext,
+    marks: GroupCommit[int],
+    recipient: Recipient,
+    content: Content,
+    audience: str,
 ) -> bool:
     """Deliver to one recipient and settle its row; ``False`` means try again later."""
     service = context.services.announcements
     try:
-        await deliver(context.bot, recipient.chat_id, content, audience)
+        with before_send(partial(marks.record, recipient.delivery_id)):
+            await deliver(context.bot, recipient.chat_id, content, audience)
     except Forbidden:
         service.settle(recipient.delivery_id, "blocked", "blocked the bot")
         context.services.learners.mark_blocked(recipient.learner_id)
     except BadRequest as error:
         reason = "the chat no longer exists" if "not found" in error.message else error.message
         service.settle(recipient.delivery_id, "failed", reason[:200])
-    except TimedOut:
-        service.settle(recipient.delivery_id, "failed", INTERRUPTED)
-    except (RetryAfter, NetworkError) as error:
+    except TelegramError as error:
+        if may_have_arrived(error):
+            service.settle(recipient.delivery_id, "failed", INTERRUPTED)
+            return True
         logger.warning("announcement delivery postponed: %s", error)
         service.settle(recipient.delivery_id, "pending")
         return False

@@ -1,8 +1,7 @@
-"""The delivery tick and the sending of one day's lesson.
+"""The delivery tick: what is due now, and the notices that go with challenges.
 
 The JobQueue is only a trigger: what is due comes from the database every tick, so a
-restart, a crash or downtime loses nothing. Each sent part is recorded at once, so an
-interrupted delivery resumes where it stopped instead of starting again.
+restart, a crash or downtime loses nothing. Sending a lesson is ``bot.lesson_send``.
 """
 
 from __future__ import annotations
@@ -10,27 +9,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode, PollType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot import fanout, texts
 from bot.config import Settings
+from bot.group_commit import GroupCommit
 from bot.handlers.context import AttuneContext
-from bot.handlers.team_keyboards import counting_keyboard
 from bot.health import write_heartbeat
-from bot.services import Services
-from bot.services.delivery import Outgoing, SentPoll
+from bot.lesson_send import in_flight, send_outgoing
+from bot.services.delivery import Outgoing
 
 logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 500
 CONCURRENT_SENDS = 32
-GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
-
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-_in_flight: set[int] = set()
 
 
 async def tick(context: AttuneContext) -> None:
@@ -39,7 +32,7 @@ async def tick(context: AttuneContext) -> None:
     settings = context.job.data if context.job is not None else None
     if isinstance(settings, Settings):
         write_heartbeat(settings.heartbeat_file, services.clock.now())
-    pending = await asyncio.to_thread(services.deliveries.unfinished, set(_in_flight))
+    pending = await asyncio.to_thread(services.deliveries.unfinished, in_flight())
     await _send_all(context, pending)
     while True:
         batch = await asyncio.to_thread(services.deliveries.claim_due, CLAIM_BATCH)
@@ -76,82 +69,15 @@ async def _post(context: AttuneContext, chat_id: int, text: str) -> None:
 
 
 async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:
-    """Send a batch concurrently; the rate limiter keeps us within Telegram's limits."""
+    """Send a batch concurrently; the rate limiter keeps us within Telegram's limits.
+
+    One ``GroupCommit`` for the batch: the progress of concurrent sends shares commits.
+    """
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
+    journal = GroupCommit(context.services.deliveries.record)
 
     async def one(outgoing: Outgoing) -> None:
         async with gate:
-            await send_outgoing(context, outgoing)
+            await send_outgoing(context, outgoing, journal)
 
     await asyncio.gather(*(one(outgoing) for outgoing in batch))
-
-
-async def send_outgoing(context: AttuneContext, outgoing: Outgoing) -> bool:
-    """Send the parts of a lesson not sent yet; return whether it all went out."""
-    services = context.services
-    _in_flight.add(outgoing.delivery_id)
-    try:
-        await _send_parts(context, services, outgoing)
-    except Forbidden:
-        logger.info("learner %s blocked the bot; skipping them", outgoing.learner_id)
-        services.learners.mark_blocked(outgoing.learner_id)
-        services.deliveries.finish(outgoing.delivery_id, "failed")
-        return False
-    except BadRequest as error:
-        if any(reason in error.message.lower() for reason in GONE_CHAT):
-            services.learners.mark_blocked(outgoing.learner_id)
-        logger.error("Telegram refused delivery %s: %s", outgoing.delivery_id, error.message)
-        services.deliveries.finish(outgoing.delivery_id, "failed")
-        return False
-    except (RetryAfter, NetworkError) as error:
-        logger.warning("delivery %s interrupted (%s); will resume", outgoing.delivery_id, error)
-        return False
-    except TelegramError:
-        logger.exception("delivery %s failed; will resume", outgoing.delivery_id)
-        return False
-    finally:
-        _in_flight.discard(outgoing.delivery_id)
-    return True
-
-
-async def _send_parts(context: AttuneContext, services: Services, outgoing: Outgoing) -> None:
-    lesson, library, tag = outgoing.lesson, services.library, outgoing.challenge
-    first_time = outgoing.parts_sent == 0
-    if first_time:
-        label = texts.challenge_label(tag.team_name, tag.day, tag.length) if tag else ""
-        text = texts.lesson_message(
-            lesson,
-            library.sources_for(lesson),
-            library.tracks[lesson.track_id].title,
-            outgoing.review,
-            label,
-        )
-        await context.bot.send_message(
-            outgoing.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=NO_PREVIEW,
-        )
-        services.deliveries.part_sent(outgoing.delivery_id, 0)
-    for index, question in enumerate(lesson.questions, start=1):
-        if index < outgoing.parts_sent or question.id in outgoing.answered:
-            continue
-        message = await context.bot.send_poll(
-            outgoing.chat_id,
-            question.text,
-            list(question.options),
-            is_anonymous=False,
-            type=PollType.QUIZ,
-            correct_option_ids=[question.correct_index],
-            explanation=question.explanation,
-        )
-        poll = SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
-        services.deliveries.part_sent(outgoing.delivery_id, index, poll)
-    services.deliveries.finish(outgoing.delivery_id)
-    if first_time and tag is not None and tag.alternatives:
-        await context.bot.send_message(
-            outgoing.chat_id,
-            texts.choose_counting(tag.team_name),
-            parse_mode=ParseMode.HTML,
-            reply_markup=counting_keyboard(tag.alternatives),
-        )

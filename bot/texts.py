@@ -128,6 +128,11 @@ KEPT = "Nothing was deleted."
 NOTHING_STORED = "I don't store anything about you."
 MY_DATA = "Here is everything Attune stores about you, as a JSON file."
 ALREADY_DONE_TODAY = "You've already answered today's questions. Nicely done."
+LESSON_MAY_BE_MISSING = (
+    "Attune restarted while sending today's lesson, so part of it may not have reached "
+    "you. We didn't send it twice; tap below if anything is missing."
+)
+LESSON_AGAIN_BUTTON = "Show today's lesson"
 
 
 def unknown_command(command: str) -> str:

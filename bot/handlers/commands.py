@@ -12,8 +12,8 @@ from bot import texts
 from bot.handlers import announcements, keyboards, steps
 from bot.handlers.context import AttuneContext
 from bot.handlers.onboarding import BAD_INPUT, apply_typed
-from bot.jobs import send_outgoing
 from bot.learning.numbers import is_digits
+from bot.lesson_send import send_outgoing
 
 T = TypeVar("T")
 SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks": "tracks"}
@@ -81,6 +81,13 @@ async def today(update: Update, context: AttuneContext) -> None:
     await send_outgoing(context, outgoing)
     if already_sent and len(outgoing.answered) == len(outgoing.lesson.questions):
         await _reply(update, texts.ALREADY_DONE_TODAY)
+
+
+async def lesson_again(update: Update, context: AttuneContext) -> None:
+    """The button under the note after a crash: the same as /today."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await today(update, context)
 
 
 async def _for_learner(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import texts
 from bot.content.model import Library
 from bot.learning.schedule import DAY_NAMES, parse_time, parse_zone, zone_info
 from bot.limits import CALLBACK_DATA_BYTES
@@ -33,6 +34,7 @@ COMMON_ZONES = (
     ("Sydney", "Australia/Sydney"),
     ("UTC", "UTC"),
 )
+LESSON_AGAIN = "ls:again"
 SETTINGS_STEPS = (("Tracks", "tracks"), ("Time", "time"), ("Time zone", "zone"), ("Days", "days"))
 
 
@@ -133,6 +135,13 @@ def settings_keyboard() -> InlineKeyboardMarkup:
         InlineKeyboardButton(label, callback_data=f"st:{step}") for label, step in SETTINGS_STEPS
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
+
+
+def lesson_again_keyboard() -> InlineKeyboardMarkup:
+    """Under the note sent when a crash may have cost the learner part of a lesson."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.LESSON_AGAIN_BUTTON, callback_data=LESSON_AGAIN)]]
+    )
 
 
 def delete_keyboard() -> InlineKeyboardMarkup:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
@@ -194,7 +194,11 @@ class Announcements(Service):
                 session.add(row)
 
     def claim(self, announcement_id: int, limit: int) -> list[Recipient]:
-        """Up to ``limit`` pending recipients, marked ``sending``; leavers are skipped."""
+        """Up to ``limit`` pending recipients; leavers are skipped.
+
+        Rows stay ``pending`` until ``mark_sending``, just before each request leaves:
+        a crash before that only delays them, it never costs a member the message.
+        """
         with self.db.session() as session:
             announcement = session.get(Announcement, announcement_id)
             if announcement is None:
@@ -215,10 +219,18 @@ class Announcements(Service):
                 ):
                     row.state, row.reason = "failed", "left the team"
                 else:
-                    row.state = "sending"
                     claimed.append(Recipient(row.id, learner.id, learner.chat_id))  # type: ignore[arg-type]
                 session.add(row)
             return claimed
+
+    def mark_sending(self, delivery_ids: list[int]) -> None:
+        """These requests are leaving now; if a crash interrupts them, they may have arrived."""
+        with self.db.session() as session:
+            session.execute(
+                update(AnnouncementDelivery)
+                .where(col(AnnouncementDelivery.id).in_(delivery_ids))
+                .values(state="sending")
+            )
 
     def settle(self, delivery_id: int, state: str, reason: str | None = None) -> None:
         """Record how one delivery ended: sent, failed, blocked, or pending to retry."""

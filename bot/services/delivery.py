@@ -1,10 +1,13 @@
 """Deciding who gets which lesson now, and remembering exactly what was sent.
 
 A delivery is *claimed* (a row per learner and local day, and ``next_due_at`` moved on)
-in the same transaction, before anything is sent; then each part (the lesson text, each
-quiz poll) is recorded as it goes out. A crash therefore resumes at the first unsent part
-instead of starting the day again, and the unique day constraint makes a second claim for
-the same local day impossible.
+in the same transaction, before anything is sent, so the unique day constraint makes a
+second claim for the same local day impossible. Then each part (the lesson text, each
+quiz poll) is marked *in flight* before its request and *sent* after it.
+
+Telegram has no idempotency key, so a crash while a part is in flight leaves it
+uncertain: it has usually arrived. Resuming skips it (never a second copy) and ends with
+a note offering the learner today's lesson again, so nothing is silently lost either.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -23,7 +27,7 @@ from bot.learning.schedule import local_date
 from bot.services.base import Service
 from bot.services.challenges import counting_challenge
 from bot.services.profiles import profile_of, reschedule
-from bot.store.models import Answer, Challenge, Delivery, Learner, QuizPoll, Team
+from bot.store.models import Answer, Challenge, Delivery, Learner, Membership, QuizPoll, Team
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,8 @@ class Outgoing:
     parts_sent: int
     answered: frozenset[str] = frozenset()
     challenge: ChallengeTag | None = None
+    uncertain: bool = False
+    resend: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +67,50 @@ class SentPoll:
     correct_index: int
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where one delivery stands; many are written together in one transaction.
+
+    ``parts_sent`` counts the parts confirmed by Telegram, ``in_flight`` is the part whose
+    request is about to go (or ``None``), and ``poll`` is a quiz poll just confirmed.
+    """
+
+    delivery_id: int
+    learner_id: int
+    parts_sent: int
+    in_flight: int | None
+    state: str = "claimed"
+    poll: SentPoll | None = None
+    update_row: bool = True
+
+
+_PROGRESS = (
+    update(Delivery)
+    .where(col(Delivery.id) == bindparam("p_id"))
+    .values(
+        parts_sent=bindparam("p_sent"),
+        part_in_flight=bindparam("p_flight"),
+        state=bindparam("p_state"),
+    )
+)
+
+
 class Deliveries(Service):
     """Claiming, sending bookkeeping and /today."""
 
     def claim_due(self, limit: int = 500) -> list[Outgoing]:
-        """Claim up to ``limit`` learners whose next lesson is due now."""
+        """Claim up to ``limit`` learners whose next lesson is due now.
+
+        The batch is inserted in one flush; if a /today claim raced it for one learner's
+        day (the unique constraint says so), the batch is redone one savepoint at a time.
+        """
+        try:
+            return self._claim_batch(limit, guarded=False)
+        except IntegrityError:
+            logger.info("a lesson was claimed meanwhile; claiming one learner at a time")
+            return self._claim_batch(limit, guarded=True)
+
+    def _claim_batch(self, limit: int, *, guarded: bool) -> list[Outgoing]:
         now = self.clock.now()
         query = (
             select(Learner)
@@ -73,13 +118,23 @@ class Deliveries(Service):
             .order_by(col(Learner.next_due_at))
             .limit(limit)
         )
-        claimed: list[Outgoing] = []
         with self.db.session() as session:
-            for learner in session.exec(query).all():
-                outgoing = self._claim_scheduled(session, learner, now)
-                if outgoing is not None:
-                    claimed.append(outgoing)
-        return claimed
+            learners = session.exec(query).all()
+            past = _histories(session, [learner.id for learner in learners])
+            challenged = _in_challenges(session, [learner.id for learner in learners])
+            claims = [
+                self._claim_scheduled(
+                    session, learner, now, past.get(learner.id, []), learner.id in challenged,
+                    guarded=guarded,
+                )
+                for learner in learners
+            ]  # fmt: skip
+            session.flush()
+            return [
+                self._outgoing(session, c.delivery, c.learner, fresh=True, alternatives=c.others)
+                for c in claims
+                if c is not None
+            ]
 
     def unfinished(self, exclude: set[int]) -> list[Outgoing]:
         """Claimed deliveries whose sending stopped part-way (a crash, a network error).
@@ -94,13 +149,15 @@ class Deliveries(Service):
             for delivery, learner in session.exec(query).all():
                 if delivery.id in exclude:
                     continue
+                if delivery.part_in_flight is not None:
+                    _settle_uncertain(delivery)
                 today = local_date(now, learner.zone or "UTC")
                 retired = delivery.lesson_id not in self.library.lessons
                 if learner.status != "active" or delivery.local_date != today or retired:
                     delivery.state = "expired"
-                    session.add(delivery)
-                    continue
-                resumable.append(self._outgoing(session, delivery, learner))
+                session.add(delivery)
+                if delivery.state == "claimed":
+                    resumable.append(self._outgoing(session, delivery, learner))
         return resumable
 
     def today(self, learner_id: int) -> tuple[Outgoing, bool] | None:
@@ -119,72 +176,99 @@ class Deliveries(Service):
             existing = _delivery_on(session, learner_id, today)
             if existing is not None:
                 return self._outgoing(session, existing, learner, resend=True), True
-            outgoing = self._claim(session, learner, now)
-            if outgoing is None:
+            claim = self._claim(session, learner, now, guarded=True)
+            if claim is None:
                 return None
+            outgoing = self._outgoing(
+                session, claim.delivery, learner, fresh=True, alternatives=claim.others
+            )
             if learner.status == "paused":
                 learner.status, learner.resume_on = "active", None
             reschedule(session, learner, now)
             return outgoing, False
 
-    def part_sent(self, delivery_id: int, part: int, poll: SentPoll | None = None) -> None:
-        """Record that part ``part`` (0 = lesson text, then one per question) went out."""
-        with self.db.session() as session:
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is None:
-                return
-            delivery.parts_sent = max(delivery.parts_sent, part + 1)
-            session.add(delivery)
-            if poll is not None:
-                session.add(
-                    QuizPoll(
-                        poll_id=poll.poll_id,
-                        delivery_id=delivery_id,
-                        learner_id=delivery.learner_id,
-                        question_id=poll.question_id,
-                        correct_index=poll.correct_index,
-                        sent_at=self.clock.now(),
-                    )
-                )
+    def record(self, progress: list[Progress]) -> None:
+        """Write the progress of many deliveries in one transaction (a group commit).
 
-    def finish(self, delivery_id: int, state: str = "sent") -> None:
-        """Close a delivery: ``sent``, or ``failed`` when Telegram refused it for good."""
-        with self.db.session() as session:
-            delivery = session.get(Delivery, delivery_id)
-            if delivery is not None:
-                delivery.state = state
-                session.add(delivery)
+        Plain executemany statements: at one row per part of every lesson, ORM objects
+        would cost more CPU than sending the messages does.
+        """
+        now = self.clock.now()
+        rows = [
+            {"p_id": p.delivery_id, "p_sent": p.parts_sent, "p_flight": p.in_flight,
+             "p_state": p.state}
+            for p in progress
+            if p.update_row
+        ]  # fmt: skip
+        polls = [
+            {"poll_id": p.poll.poll_id, "delivery_id": p.delivery_id,
+             "learner_id": p.learner_id, "question_id": p.poll.question_id,
+             "correct_index": p.poll.correct_index, "sent_at": now}
+            for p in progress
+            if p.poll is not None
+        ]  # fmt: skip
+        with self.db.engine.begin() as connection:
+            if rows:
+                connection.execute(_PROGRESS, rows)
+            if polls:
+                connection.execute(insert(QuizPoll), polls)
 
     def _claim_scheduled(
-        self, session: Session, learner: Learner, now: datetime
-    ) -> Outgoing | None:
-        """Claim the learner's scheduled lesson, or skip a day that downtime swallowed."""
+        self,
+        session: Session,
+        learner: Learner,
+        now: datetime,
+        history: list[Served],
+        challenged: bool,
+        *,
+        guarded: bool,
+    ) -> _Claim | None:
+        """Claim the learner's scheduled lesson, or skip a day that downtime swallowed.
+
+        ``history`` and ``challenged`` were read for the whole batch at once: per-learner
+        queries were most of the bot's own cost per delivery (``bench/fanout.py``).
+        """
         zone = learner.zone or "UTC"
         slot_day = local_date(learner.next_due_at, zone)  # type: ignore[arg-type]
         if learner.status == "paused":
             learner.status, learner.resume_on = "active", None
-        outgoing = None
+        claim = None
+        served = [row.local_date for row in history]
         if slot_day == local_date(now, zone) and learner.status == "active":
-            if _delivery_on(session, learner.id, slot_day) is None:
-                outgoing = self._claim(session, learner, now)
+            if slot_day not in served:
+                claim = self._claim(session, learner, now, history, challenged, guarded=guarded)
+                served += [slot_day] if claim is not None else []
         else:
             logger.info("skipping a lesson day missed during downtime for learner %s", learner.id)
-        reschedule(session, learner, now)
-        return outgoing
+        reschedule(session, learner, now, last_served=max(served, default=None))
+        return claim
 
-    def _claim(self, session: Session, learner: Learner, now: datetime) -> Outgoing | None:
-        """Pick today's lesson and insert today's delivery row (savepoint-protected).
+    def _claim(
+        self,
+        session: Session,
+        learner: Learner,
+        now: datetime,
+        history: list[Served] | None = None,
+        challenged: bool = True,
+        *,
+        guarded: bool,
+    ) -> _Claim | None:
+        """Pick today's lesson and add today's delivery row.
 
         A running team challenge decides the lesson; otherwise the learner's own tracks do.
+        ``guarded`` inserts at once inside a savepoint, so a day already served is skipped
+        instead of failing the transaction; unguarded rows wait for the batch's flush.
         """
         today = local_date(now, learner.zone or "UTC")
-        counting = counting_challenge(session, learner.id, today)
+        counting = counting_challenge(session, learner.id, today) if challenged else None
         track = self.library.tracks.get(counting.challenge.track_id) if counting else None
         if counting is not None and track is not None:
             lesson_id = lesson_for_day(track.lesson_ids, counting.index)
             pick: Pick | None = Pick(lesson_id, track.id, review=False)
         else:
-            counting, pick = None, self._own_pick(session, learner)
+            if history is None:
+                history = _histories(session, [learner.id]).get(learner.id, [])
+            counting, pick = None, self._own_pick(learner, history)
         if pick is None:
             return None
         delivery = Delivery(
@@ -197,23 +281,21 @@ class Deliveries(Service):
             challenge_id=counting.challenge.id if counting else None,
             challenge_day=counting.index if counting else None,
         )
-        try:
-            with session.begin_nested():
-                session.add(delivery)
-        except IntegrityError:
-            logger.info("learner %s already has a lesson for this day", learner.id)
-            return None
-        alternatives = counting.alternatives if counting and not counting.chosen else ()
-        return self._outgoing(session, delivery, learner, fresh=True, alternatives=alternatives)
+        if not guarded:
+            session.add(delivery)
+        else:
+            try:
+                with session.begin_nested():
+                    session.add(delivery)
+            except IntegrityError:
+                logger.info("learner %s already has a lesson for this day", learner.id)
+                return None
+        others = counting.alternatives if counting and not counting.chosen else ()
+        return _Claim(delivery, learner, others)
 
-    def _own_pick(self, session: Session, learner: Learner) -> Pick | None:
+    def _own_pick(self, learner: Learner, history: list[Served]) -> Pick | None:
         """The next lesson from the learner's own tracks, in rotation."""
-        history = session.exec(
-            select(Delivery.lesson_id, Delivery.track_id)
-            .where(Delivery.learner_id == learner.id)
-            .order_by(col(Delivery.local_date), col(Delivery.id))
-        ).all()
-        seen = [Seen(*row) for row in history]
+        seen = [Seen(row.lesson_id, row.track_id) for row in history]
         return pick_next_lesson(self.library.lesson_ids_by_track, profile_of(learner).tracks, seen)
 
     def _outgoing(
@@ -251,7 +333,66 @@ class Deliveries(Service):
             parts_sent=0 if resend else delivery.parts_sent,
             answered=frozenset(answered),
             challenge=tag,
+            uncertain=delivery.uncertain and not resend,
+            resend=resend,
         )
+
+
+def _settle_uncertain(delivery: Delivery) -> None:
+    """A crash left a part in flight: count it as sent (it usually arrived), never resend.
+
+    The learner is told at the end of the resumed delivery that part of today's lesson may
+    be missing, with a button that shows it again.
+    """
+    delivery.parts_sent = max(delivery.parts_sent, (delivery.part_in_flight or 0) + 1)
+    delivery.part_in_flight = None
+    delivery.uncertain = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A delivery row added for a learner, and the other challenges that could count."""
+
+    delivery: Delivery
+    learner: Learner
+    others: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """One past delivery, as choosing the next lesson and the next day needs it."""
+
+    lesson_id: str
+    track_id: str
+    local_date: date
+
+
+def _histories(session: Session, learner_ids: list[int]) -> dict[int, list[Served]]:
+    """Every learner's past deliveries, oldest first, in one query for a whole batch."""
+    rows = session.exec(
+        select(Delivery.learner_id, Delivery.lesson_id, Delivery.track_id, Delivery.local_date)
+        .where(col(Delivery.learner_id).in_(learner_ids))
+        .order_by(col(Delivery.local_date), col(Delivery.id))
+    ).all()
+    found: dict[int, list[Served]] = {}
+    for learner_id, lesson_id, track_id, day in rows:
+        found.setdefault(learner_id, []).append(Served(lesson_id, track_id, day))
+    return found
+
+
+def _in_challenges(session: Session, learner_ids: list[int]) -> set[int]:
+    """Learners in a team with a challenge that is not stopped (running or not)."""
+    rows = session.exec(
+        select(Membership.learner_id)
+        .join(Challenge, col(Challenge.team_id) == Membership.team_id)
+        .where(
+            col(Membership.learner_id).in_(learner_ids),
+            Membership.state == "active",
+            col(Challenge.stopped).is_(False),
+        )
+        .distinct()
+    ).all()
+    return set(rows)
 
 
 def _delivery_on(session: Session, learner_id: int, day: date) -> Delivery | None:

@@ -62,8 +62,16 @@ def last_delivered_date(session: Session, learner_id: int) -> date | None:
     return session.exec(query).one()
 
 
-def reschedule(session: Session, learner: Learner, now: datetime) -> None:
-    """Recompute ``next_due_at`` from the learner's choices, status and history."""
+_UNREAD = date.min
+
+
+def reschedule(
+    session: Session, learner: Learner, now: datetime, last_served: date | None = _UNREAD
+) -> None:
+    """Recompute ``next_due_at`` from the learner's choices, status and history.
+
+    ``last_served`` saves the query when the caller already knows the learner's history.
+    """
     schedule = profile_of(learner).schedule
     deliverable = learner.onboarded and learner.tracks and schedule is not None
     held = learner.status in ("stopped", "blocked") or (
@@ -75,7 +83,9 @@ def reschedule(session: Session, learner: Learner, now: datetime) -> None:
         learner.next_due_at = next_due_at(
             schedule,  # type: ignore[arg-type]
             now=now,
-            last_delivered=last_delivered_date(session, learner.id),
+            last_delivered=(
+                last_delivered_date(session, learner.id) if last_served == _UNREAD else last_served
+            ),
             resume_on=learner.resume_on if learner.status == "paused" else None,
         )
     session.add(learner)

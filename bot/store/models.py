@@ -79,6 +79,10 @@ class Delivery(SQLModel, table=True):
     review: bool = False
     state: str = Field(default="claimed", max_length=16, index=True)
     parts_sent: int = 0
+    # The part whose request may be with Telegram right now. Found set after a crash, it
+    # is uncertain: it may have arrived, so it is never sent again (see ``uncertain``).
+    part_in_flight: int | None = None
+    uncertain: bool = False
     created_at: datetime = Field(sa_column=_instant())
     completed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     excused: bool = False

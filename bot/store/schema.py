@@ -39,15 +39,15 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(engine: Engine) -> str:
-    """Migrate to the newest schema; returns the revision reached."""
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Migrate to the newest schema (or ``revision``); returns the revision reached."""
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         tables = set(inspect(connection).get_table_names())
         if _revision(connection) is None and "learner" in tables:
             command.stamp(config, BASELINE)
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
         return _revision(connection) or ""
 
 

@@ -15,7 +15,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from tests.e2e.harness import Harness
+from bot import texts
+from tests.e2e.harness import Harness, text_of
 from tests.e2e.test_delivery import MONDAY_0730, deliveries, lesson_messages
 
 ANN, BEN = 9001, 9002
@@ -87,18 +88,53 @@ async def test_a_minute_of_refused_connections_is_caught_up(harness: Harness) ->
     assert len(lesson_messages(h, ANN)) == 1
 
 
-async def test_a_read_only_database_keeps_the_work_for_later(
-    harness: Harness, caplog: pytest.LogCaptureFixture
+def read_only(connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """SQLite itself refuses every write on this connection."""
+    connection.execute("PRAGMA query_only=ON")
+
+
+class FullDisk(sqlite3.Connection):
+    """A connection whose writes fail as SQLite fails them when the disk is full."""
+
+    def cursor(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return FullDiskCursor(self)
+
+
+class FullDiskCursor(sqlite3.Cursor):
+    def execute(self, sql, *args):  # type: ignore[no-untyped-def]
+        if sql.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)
+
+    def executemany(self, sql, *args):  # type: ignore[no-untyped-def]
+        return self.execute(sql, *args)
+
+
+def full_disk(_dialect, _record, _args, params) -> None:  # type: ignore[no-untyped-def]
+    """New connections are ``FullDisk`` connections."""
+    params["factory"] = FullDisk
+
+
+@pytest.mark.parametrize(
+    ("event_name", "listener", "message"),
+    [
+        ("connect", read_only, "attempt to write a readonly database"),
+        ("do_connect", full_disk, "database or disk is full"),
+    ],
+    ids=["read-only", "full-disk"],
+)
+async def test_a_database_that_cannot_write_keeps_the_work_for_later(
+    harness: Harness,
+    caplog: pytest.LogCaptureFixture,
+    event_name: str,
+    listener: object,
+    message: str,
 ) -> None:
     h = harness
     await two_learners(h)
     engine = h.services.db.engine  # type: ignore[union-attr]
-
-    def read_only(connection, _record) -> None:  # type: ignore[no-untyped-def]
-        connection.execute("PRAGMA query_only=ON")
-
-    event.listen(engine, "connect", read_only)
-    engine.dispose()  # new connections: SQLite itself now refuses every write
+    event.listen(engine, event_name, listener)
+    engine.dispose()  # new connections: every write now fails
     with caplog.at_level(logging.ERROR):
         for minutes in range(0, 30, 10):
             h.clock.set(MONDAY_0730 + timedelta(minutes=minutes))
@@ -107,10 +143,10 @@ async def test_a_read_only_database_keeps_the_work_for_later(
             except Exception as error:  # noqa: BLE001  as PTB's job queue does with it:
                 await h.application.process_error(None, error)  # type: ignore[union-attr]
     assert lesson_messages(h, ANN) == []
-    assert "database unavailable (attempt to write a readonly database)" in caplog.text
+    assert f"database unavailable ({message})" in caplog.text
     assert "scheduled work is kept" in caplog.text
     h.errors.clear()  # expected: the bot's error handler logged them
-    event.remove(engine, "connect", read_only)
+    event.remove(engine, event_name, listener)
     engine.dispose()
     await h.move_to(MONDAY_0730 + timedelta(minutes=31))
     assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
@@ -139,3 +175,26 @@ async def test_a_busy_database_is_waited_for_not_failed(harness: Harness) -> Non
     await h.tick()
     thread.join()
     assert len(lesson_messages(h, ANN)) == 1 and len(lesson_messages(h, BEN)) == 1
+
+
+async def test_a_timed_out_part_is_not_resent_and_the_learner_can_ask_again(
+    harness: Harness,
+) -> None:
+    """A timeout may hide a delivered message: no second copy, and a way to get it."""
+    h = harness
+    await two_learners(h)
+    h.emulator.set_latency(6)  # longer than the bot's 5 s read timeout: the text arrives late
+    await h.move_to(MONDAY_0730)
+    h.emulator.set_latency(0)
+    await h.move_to(MONDAY_0730 + timedelta(minutes=1))
+    assert len(lesson_messages(h, ANN)) == 1, "the timed-out text did arrive, once"
+    assert len(h.open_polls(ANN)) == 2, "the rest of the lesson followed"
+    assert h.texts(ANN)[-1] == texts.LESSON_MAY_BE_MISSING
+    (delivery,) = deliveries(h, ANN)
+    assert delivery.uncertain and delivery.state == "sent"
+    await h.move_to(MONDAY_0730 + timedelta(minutes=2))
+    assert h.texts(ANN).count(texts.LESSON_MAY_BE_MISSING) == 1, "the note comes once"
+    again = await h.tap(ANN, texts.LESSON_AGAIN_BUTTON)
+    assert "Try this:" in text_of(again[0]), "asked for, the lesson comes again"
+    summary = await h.answer_quiz(ANN)
+    assert "That's today done" in text_of(summary[-1])

@@ -16,7 +16,6 @@ from sqlmodel import SQLModel
 from bot.cli import main
 from bot.health import write_heartbeat
 from bot.store import schema
-from bot.store.models import Learner
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -38,16 +37,40 @@ def test_an_empty_database_migrates_to_exactly_the_models(tmp_path: Path) -> Non
 
 def test_a_database_from_before_migrations_keeps_its_data(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    SQLModel.metadata.create_all(engine)
+    schema.upgrade(engine, schema.BASELINE)  # the tables as create_all made them then
     with engine.begin() as connection:
-        connection.execute(
-            Learner.__table__.insert(),  # type: ignore[attr-defined]
-            [{"id": 1, "chat_id": 1, "first_name": "Ann", "created_at": NOW, "tracks": "",
-              "days_mask": 127, "onboarded": True, "status": "active"}],
-        )  # fmt: skip
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text(
+            "INSERT INTO learner (id, chat_id, first_name, created_at, tracks, days_mask, "
+            "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, 1, 'active')"
+        ))  # fmt: skip
     assert schema.upgrade(engine) == schema.head_revision()
     assert schema.upgrade(engine) == schema.head_revision(), "upgrading twice is harmless"
     assert learner_rows(tmp_path / "old.db") == 1
+
+
+def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
+    """Each step from the previous schema keeps what is stored and fills new columns."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'prev.db'}")
+    schema.upgrade(engine, schema.BASELINE)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO learner (id, chat_id, first_name, created_at, tracks, days_mask, "
+                "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, 1, 'active')"
+            )
+        )
+        connection.execute(text(
+            "INSERT INTO delivery (id, learner_id, local_date, lesson_id, track_id, review, "
+            "state, parts_sent, created_at, excused) VALUES "
+            "(5, 1, '2026-03-02', 'ch-01', 'ch', 0, 'claimed', 2, '2026-03-02 07:30', 0)"
+        ))  # fmt: skip
+    assert schema.upgrade(engine) == schema.head_revision() == "0002"
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT parts_sent, part_in_flight, uncertain FROM delivery WHERE id = 5")
+        ).one()
+    assert tuple(row) == (2, None, 0), "a delivery part-way through resumes as before"
 
 
 def test_backup_is_consistent_while_another_connection_writes(tmp_path: Path) -> None:
@@ -78,7 +101,8 @@ def test_backup_is_consistent_while_another_connection_writes(tmp_path: Path) ->
         thread.join()
     with sqlite3.connect(tmp_path / "copy.db") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+        version = copy.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        assert version == schema.head_revision()
     with pytest.raises(FileExistsError):
         schema.backup(engine, tmp_path / "copy.db")
 
@@ -87,7 +111,8 @@ def test_attune_db_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
     live = tmp_path / "attune.db"
     monkeypatch.setenv("ATTUNE_DATABASE_URL", f"sqlite:///{live}")
     monkeypatch.setenv("ATTUNE_HEARTBEAT_FILE", str(tmp_path / "heartbeat"))
-    assert main(["db", "upgrade"]) == 0 and "revision 0001" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0
+    assert f"revision {schema.head_revision()}" in capsys.readouterr().out
     engine = create_engine(f"sqlite:///{live}")
     with engine.begin() as connection:
         connection.execute(text(

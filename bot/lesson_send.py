@@ -1,0 +1,175 @@
+"""Sending one day's lesson, part by part, never a part twice.
+
+Each part (the lesson text, each quiz poll, and after a crash a short note) is marked in
+flight just before its request leaves (``bot.send_marks``, after the rate limiter's wait)
+and as sent after it, through a ``GroupCommit`` shared by every delivery of a tick. What
+a failure means for the part decides what happens next: a refusal or a connection that
+never opened is sent again later; a timeout may have been delivered, so it is treated like
+a crash (see ``bot.services.delivery``).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from telegram import LinkPreviewOptions
+from telegram.constants import ParseMode, PollType
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import texts
+from bot.group_commit import GroupCommit
+from bot.handlers.context import AttuneContext
+from bot.handlers.keyboards import lesson_again_keyboard
+from bot.handlers.team_keyboards import counting_keyboard
+from bot.send_errors import may_have_arrived
+from bot.send_marks import before_send
+from bot.services.delivery import Outgoing, Progress, SentPoll
+
+logger = logging.getLogger(__name__)
+
+GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+Journal = GroupCommit[Progress]
+_in_flight: set[int] = set()
+
+
+def in_flight() -> set[int]:
+    """Deliveries being sent by this process right now (a resume must leave them alone)."""
+    return set(_in_flight)
+
+
+async def send_outgoing(
+    context: AttuneContext, outgoing: Outgoing, journal: Journal | None = None
+) -> bool:
+    """Send the parts of a lesson not sent yet; return whether it all went out."""
+    run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
+    _in_flight.add(outgoing.delivery_id)
+    try:
+        await run.send_all()
+    except TelegramError as error:
+        await run.stopped_by(error)
+        return False
+    finally:
+        _in_flight.discard(outgoing.delivery_id)
+    return True
+
+
+class _Run:
+    """One delivery being sent: which parts are left and what to record next."""
+
+    def __init__(self, context: AttuneContext, outgoing: Outgoing, journal: Journal) -> None:
+        self.context, self.outgoing, self.journal = context, outgoing, journal
+        self.done = outgoing.parts_sent
+        self.poll: SentPoll | None = None
+        self.questions = outgoing.lesson.questions
+
+    def plan(self) -> list[int]:
+        """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
+        answered, n = self.outgoing.answered, len(self.questions)
+        parts = [0] if self.done == 0 else []
+        parts += [
+            index
+            for index, question in enumerate(self.questions, start=1)
+            if index >= self.done and question.id not in answered
+        ]
+        if self.outgoing.uncertain and self.done <= n + 1:
+            parts.append(n + 1)
+        return parts
+
+    async def send_all(self) -> None:
+        first_time = self.done == 0 and not self.outgoing.resend
+        plan = self.plan()
+        for index in plan:
+            with before_send(partial(self.note, in_flight=index)):
+                self.poll = await self.send(index)
+            self.done = index + 1
+            # Confirm at once: the next part may wait a while for the rate limiter.
+            await self.note(in_flight=None, state="sent" if index == plan[-1] else "claimed")
+        if not plan:
+            await self.note(in_flight=None, state="sent")
+        tag = self.outgoing.challenge
+        if first_time and tag is not None and tag.alternatives:
+            await self.context.bot.send_message(
+                self.outgoing.chat_id,
+                texts.choose_counting(tag.team_name),
+                parse_mode=ParseMode.HTML,
+                reply_markup=counting_keyboard(tag.alternatives),
+            )
+
+    async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
+        """Record progress (and the poll just sent) before the next request goes out.
+
+        Showing a lesson again (/today) records only its new polls: the day's own
+        bookkeeping is already settled.
+        """
+        outgoing = self.outgoing
+        if outgoing.resend and self.poll is None:
+            return
+        progress = Progress(
+            outgoing.delivery_id,
+            outgoing.learner_id,
+            self.done,
+            in_flight,
+            state,
+            self.poll,
+            update_row=not outgoing.resend,
+        )
+        await self.journal.record(progress)
+        self.poll = None
+
+    async def send(self, index: int) -> SentPoll | None:
+        """Send part ``index``; a quiz poll returns what is needed to match its answers."""
+        bot, outgoing, library = self.context.bot, self.outgoing, self.context.services.library
+        lesson, chat_id = outgoing.lesson, outgoing.chat_id
+        if index == 0:
+            tag = outgoing.challenge
+            label = texts.challenge_label(tag.team_name, tag.day, tag.length) if tag else ""
+            text = texts.lesson_message(
+                lesson,
+                library.sources_for(lesson),
+                library.tracks[lesson.track_id].title,
+                outgoing.review,
+                label,
+            )
+            await bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+            )
+            return None
+        if index > len(self.questions):
+            await bot.send_message(
+                chat_id, texts.LESSON_MAY_BE_MISSING, reply_markup=lesson_again_keyboard()
+            )
+            return None
+        question = self.questions[index - 1]
+        message = await bot.send_poll(
+            chat_id,
+            question.text,
+            list(question.options),
+            is_anonymous=False,
+            type=PollType.QUIZ,
+            correct_option_ids=[question.correct_index],
+            explanation=question.explanation,
+        )
+        return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
+
+    async def stopped_by(self, error: TelegramError) -> None:
+        """Settle a part Telegram did not take: retry later, give up, or leave uncertain."""
+        outgoing, learners = self.outgoing, self.context.services.learners
+        delivery_id = outgoing.delivery_id
+        if isinstance(error, Forbidden):
+            logger.info("learner %s blocked the bot; skipping them", outgoing.learner_id)
+            learners.mark_blocked(outgoing.learner_id)
+            await self.note(in_flight=None, state="failed")
+        elif isinstance(error, BadRequest):
+            if any(reason in error.message.lower() for reason in GONE_CHAT):
+                learners.mark_blocked(outgoing.learner_id)
+            logger.error("Telegram refused delivery %s: %s", delivery_id, error.message)
+            await self.note(in_flight=None, state="failed")
+        elif may_have_arrived(error):
+            logger.warning("delivery %s: a part may have arrived (%s); not resending it",
+                           delivery_id, error)  # fmt: skip
+        else:
+            logger.warning("delivery %s interrupted (%s); will resume", delivery_id, error)
+            await self.note(in_flight=None)

@@ -1,0 +1,341 @@
+"""Kill `attune run` with SIGKILL at random moments of a lesson fan-out and an announcement.
+
+The production entry point runs as a subprocess against the Bot API emulator in this
+process. Learners are due at once and a facilitator's announcement goes to all of them;
+the bot is killed at random moments while it sends, restarted on the same database, and
+killed again, alternating between the lesson phase and the announcement phase. In the
+end every chat is read back from the emulator.
+
+Telegram has no idempotency key, so a request that was on the wire when the process died
+may or may not have arrived; Attune never sends such a part again. What must hold:
+
+- nothing doubled: no learner has two copies of any lesson part, note or announcement,
+  and every learner has exactly one delivery row for the day;
+- nothing silently lost: a learner missing part of the lesson has it recorded as
+  uncertain and was sent the note offering it again (``LESSON_MAY_BE_MISSING``); a
+  member without the announcement is reported to its author as "may not have arrived".
+
+Run the full count with ``python -m tests.e2e.crash_harness --kills 50``; CI runs fewer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot import texts
+from bot.app import build_services
+from bot.clock import SystemClock
+from bot.config import Secret, Settings
+from bot.content.model import Lesson
+from bot.emulator import BotApiEmulator
+from bot.emulator.models import StoredMessage
+from bot.services.announcements import INTERRUPTED, Content
+from bot.store.models import (
+    AnnouncementDelivery,
+    Delivery,
+    Learner,
+    Membership,
+)
+from tests.e2e.harness import LESSONS, TOKEN
+from tests.e2e.test_attune_run import attune_command
+
+FACILITATOR = 7000
+NOTICE = "Crash drill: the team meeting moves to Thursday."
+RATE = 30.0  # messages/s the rate limiter allows: how fast the bot works through its queue
+LATENCY = 0.02  # seconds the emulator takes per request, like a nearby Bot API
+
+
+@dataclass
+class Tally:
+    """What the kills did, summed over trials."""
+
+    kills: Counter[str] = field(default_factory=Counter)
+    learners: int = 0
+    complete: int = 0
+    uncertain: int = 0
+    missing_then_noted: int = 0
+    noted_though_complete: int = 0
+    announcement_copies: int = 0
+    announcement_uncertain: int = 0
+    announcement_missing: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        total = sum(self.kills.values())
+        return [
+            f"kills: {total} ({self.kills['lessons']} during the lesson fan-out, "
+            f"{self.kills['announcement']} during the announcement)",
+            f"learners: {self.learners}; every part exactly once: {self.complete}",
+            f"deliveries with a part in flight at a kill: {self.uncertain} "
+            f"(part missing, learner sent the note: {self.missing_then_noted}; "
+            f"all parts arrived, note sent anyway: {self.noted_though_complete})",
+            f"announcement: {self.announcement_copies} members got one copy; "
+            f"{self.announcement_uncertain} reported 'may not have arrived' "
+            f"({self.announcement_missing} of them really missing it)",
+            f"doubled or silently lost: {len(self.problems)}",
+        ]
+
+
+class Trial:
+    """One database, one day, several kills, then a final run to the end."""
+
+    def __init__(self, tmp: Path, learners: int, rng: random.Random) -> None:
+        self.tmp, self.rng = tmp, rng
+        self.learner_ids = list(range(FACILITATOR + 1, FACILITATOR + 1 + learners))
+        self.emulator = BotApiEmulator(TOKEN)
+        self.settings = Settings(
+            token=Secret(TOKEN),
+            database_url=f"sqlite:///{tmp / 'crash.db'}",
+            lessons_dir=LESSONS,
+            heartbeat_file=tmp / "heartbeat",
+        )
+
+    async def run(self, kills: int, tally: Tally) -> None:
+        await self.emulator.start()
+        try:
+            self.emulator.set_latency(LATENCY)
+            self.seed()
+            landed = Counter[str]()
+            for _attempt in range(3 * kills):
+                lessons_left = not self.phase_done("lessons")
+                phase = (
+                    "lessons"
+                    if lessons_left and landed["lessons"] < kills / 2
+                    else ("announcement")
+                )
+                if sum(landed.values()) >= kills or self.phase_done("announcement"):
+                    break
+                if await self.kill_once(phase):
+                    landed[phase] += 1
+            tally.kills.update(landed)
+            await self.run_to_the_end()
+            self.check(tally)
+        finally:
+            await self.emulator.stop()
+
+    def seed(self) -> None:
+        """Learners due now, all in one team, and an announcement to them, ready to go."""
+        services = build_services(self.settings, SystemClock())
+        now = datetime.now(UTC)
+        with services.db.session() as session:
+            for user_id in (FACILITATOR, *self.learner_ids):
+                self.emulator.add_user(user_id, f"L{user_id}")
+                session.add(
+                    Learner(
+                        id=user_id, chat_id=user_id, first_name=f"L{user_id}", created_at=now,
+                        tracks="cultural-humility", delivery_minute=0, zone="UTC",
+                        onboarded=True, next_due_at=now - timedelta(seconds=1),
+                    )
+                )  # fmt: skip
+        team = services.teams.create(FACILITATOR, "Crash Clinic")
+        with services.db.session() as session:
+            for user_id in self.learner_ids:
+                session.add(Membership(team_id=team.id, learner_id=user_id, state="active"))
+        draft = services.announcements.draft(FACILITATOR, team.id, Content("text", NOTICE))
+        services.announcements.send_now(FACILITATOR, draft.id)
+        services.db.dispose()
+
+    def sent(self) -> tuple[int, int]:
+        """Lesson messages and announcement copies the emulator has accepted so far."""
+        lessons = notices = 0
+        for user_id in self.learner_ids:
+            for message in self.emulator.bot_messages(user_id):
+                if NOTICE in (message.text or ""):
+                    notices += 1
+                else:
+                    lessons += 1
+        return lessons, notices
+
+    async def kill_once(self, phase: str) -> bool:
+        """Start the bot, wait until ``phase`` is under way, kill it at a random moment.
+
+        Returns whether the kill landed while that phase still had work to do.
+        """
+        index = 0 if phase == "lessons" else 1
+        learners = len(self.learner_ids)
+        total = learners * 3 if phase == "lessons" else learners
+        if self.phase_done(phase):
+            return False
+        process = await self.start()
+        try:
+            before = self.sent()[index]
+            started = await self.wait_for(
+                lambda: self.sent()[index] > before or self.phase_done(phase),
+                within=15 + 4 * learners / RATE,
+            )
+            if not started or self.phase_done(phase):
+                return False
+            remaining = max(total - self.sent()[index], 1)
+            await asyncio.sleep(self.rng.uniform(0, remaining / RATE))
+            return process.returncode is None and not self.phase_done(phase)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGKILL)
+            await process.wait()
+
+    async def run_to_the_end(self) -> None:
+        """No more kills: let the bot finish the day's work, then stop it politely."""
+        process = await self.start()
+        try:
+            finished = await self.wait_for(
+                lambda: self.phase_done("lessons") and self.phase_done("announcement"),
+                within=30 + 5 * len(self.learner_ids) / RATE,
+            )
+            await self.emulator.wait_until_processed()
+            assert finished, "the bot did not finish the day's work after the last restart"
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.communicate(), timeout=30)
+
+    def phase_done(self, phase: str) -> bool:
+        """Read straight from SQLite (as a monitoring query would), without the bot's code."""
+        query = (
+            "SELECT count(*) FROM delivery WHERE state != 'claimed'"
+            if phase == "lessons"
+            else "SELECT count(*) FROM announcement WHERE state = 'sent'"
+        )
+        wanted = len(self.learner_ids) + 1 if phase == "lessons" else 1
+        with sqlite3.connect(self.tmp / "crash.db", timeout=15) as connection:
+            return int(connection.execute(query).fetchone()[0]) >= wanted
+
+    async def start(self) -> asyncio.subprocess.Process:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{self.emulator.port}",
+            "ATTUNE_DATABASE_URL": self.settings.database_url,
+            "ATTUNE_LESSONS_DIR": str(LESSONS),
+            "ATTUNE_HEARTBEAT_FILE": str(self.tmp / "heartbeat"),
+            "ATTUNE_TICK_SECONDS": "0.2",
+        }
+        return await asyncio.create_subprocess_exec(
+            *attune_command(), "run", env=env, cwd=self.tmp,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+
+    @staticmethod
+    async def wait_for(condition: Callable[[], bool], within: float) -> bool:
+        """Poll ``condition`` until it holds or ``within`` seconds pass."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            await asyncio.sleep(0.005)
+        return False
+
+    def check(self, tally: Tally) -> None:
+        """Read every chat back and hold it against the database."""
+        services = build_services(self.settings, SystemClock())
+        library = services.library
+        with services.db.session() as session:
+            deliveries = {d.learner_id: d for d in session.exec(select(Delivery)).all()}
+            rows = session.exec(select(AnnouncementDelivery)).all()
+            counts = Counter(d.learner_id for d in session.exec(select(Delivery)).all())
+        services.db.dispose()
+        announcement_rows = {row.learner_id: row for row in rows}
+        for user_id in self.learner_ids:
+            tally.learners += 1
+            delivery = deliveries.get(user_id)
+            if delivery is None or counts[user_id] != 1:
+                tally.problems.append(f"{user_id}: {counts[user_id]} deliveries for the day")
+                continue
+            lesson = library.lessons[delivery.lesson_id]
+            messages = self.emulator.bot_messages(user_id)
+            self.check_lesson(tally, user_id, lesson, delivery, messages)
+            self.check_notice(tally, user_id, announcement_rows.get(user_id), messages)
+
+    @staticmethod
+    def check_lesson(
+        tally: Tally,
+        user_id: int,
+        lesson: Lesson,
+        delivery: Delivery,
+        messages: list[StoredMessage],
+    ) -> None:
+        title = lesson.title
+        questions = [q.text for q in lesson.questions]
+        got = Counter(
+            "text" if title in (m.text or "") and m.poll is None
+            else m.poll["question"] if m.poll is not None
+            else "note" if m.text == texts.LESSON_MAY_BE_MISSING
+            else "other"
+            for m in messages
+        )  # fmt: skip
+        parts = ["text", *questions]
+        doubled = [part for part in (*parts, "note") if got[part] > 1]
+        if doubled:
+            tally.problems.append(f"{user_id}: doubled {doubled}")
+        missing = [part for part in parts if got[part] == 0]
+        if delivery.uncertain:
+            tally.uncertain += 1
+        if not missing:
+            tally.complete += not got["note"]
+            tally.noted_though_complete += bool(got["note"])
+        elif delivery.uncertain and got["note"] == 1:
+            tally.missing_then_noted += 1
+        else:
+            tally.problems.append(f"{user_id}: missing {missing} without the note")
+
+    @staticmethod
+    def check_notice(
+        tally: Tally,
+        user_id: int,
+        row: AnnouncementDelivery | None,
+        messages: list[StoredMessage],
+    ) -> None:
+        copies = sum(NOTICE in (m.text or "") for m in messages)
+        uncertain = row is not None and row.reason == INTERRUPTED
+        tally.announcement_uncertain += uncertain
+        if copies > 1:
+            tally.problems.append(f"{user_id}: {copies} copies of the announcement")
+        elif copies == 1:
+            tally.announcement_copies += 1
+        elif uncertain:
+            tally.announcement_missing += 1
+        else:
+            tally.problems.append(f"{user_id}: announcement lost without a word")
+
+
+async def run_trials(kills: int, learners: int, seed: int, per_trial: int = 6) -> Tally:
+    """``kills`` kill points spread over trials of ``per_trial`` kills each."""
+    tally, rng = Tally(), random.Random(seed)
+    while sum(tally.kills.values()) < kills:
+        with tempfile.TemporaryDirectory(prefix="attune-crash-") as tmp:
+            wanted = min(per_trial, kills - sum(tally.kills.values()))
+            await Trial(Path(tmp), learners, rng).run(wanted, tally)
+    return tally
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kills", type=int, default=50)
+    parser.add_argument("--learners", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=int(time.time()))
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed))
+    for line in tally.lines():
+        sys.stdout.write(line + "\n")
+    for problem in tally.problems:
+        sys.stdout.write(f"PROBLEM {problem}\n")
+    sys.stdout.write(f"seed {args.seed}; {time.monotonic() - started:.0f} s\n")
+    return 1 if tally.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

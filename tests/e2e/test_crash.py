@@ -1,0 +1,26 @@
+"""SIGKILL at random moments of a lesson fan-out and an announcement (``crash_harness``).
+
+CI runs a reduced count; ``python -m tests.e2e.crash_harness --kills 50`` runs the full
+one and prints the same tally.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+from tests.e2e.crash_harness import run_trials
+
+KILLS = int(os.environ.get("ATTUNE_CRASH_KILLS", "8"))
+
+
+async def test_kills_during_sending_neither_double_nor_silently_lose() -> None:
+    seed = random.randrange(1_000_000)
+    tally = await run_trials(KILLS, learners=40, seed=seed)
+    report = "\n".join([*tally.lines(), *tally.problems, f"seed {seed}"])
+    assert not tally.problems, report
+    assert sum(tally.kills.values()) >= KILLS, report
+    assert tally.kills["lessons"] and tally.kills["announcement"], report
+    assert tally.complete + tally.noted_though_complete + tally.missing_then_noted == (
+        tally.learners
+    ), report

@@ -1,0 +1,58 @@
+"""Which failed sends may have arrived, and group commits that batch but never lose."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+
+import httpx
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.group_commit import GroupCommit
+from bot.send_errors import may_have_arrived
+
+
+def caused(error: Exception, cause: Exception) -> Exception:
+    error.__cause__ = cause
+    return error
+
+
+ERRORS: list[tuple[Callable[[], Exception], bool]] = [
+    (lambda: caused(TimedOut(), httpx.ReadTimeout("read")), True),
+    (lambda: caused(NetworkError("lost"), httpx.RemoteProtocolError("gone")), True),
+    (lambda: caused(NetworkError("refused"), httpx.ConnectError("refused")), False),
+    (lambda: caused(TimedOut(), httpx.ConnectTimeout("connect")), False),
+    (lambda: caused(TimedOut(), httpx.PoolTimeout("pool")), False),
+    (lambda: NetworkError("Bad Gateway"), False),  # Telegram answered 502
+    (lambda: RetryAfter(timedelta(seconds=3)), False),  # built in the test: PTB_TIMEDELTA
+    (lambda: BadRequest("Bad Request: chat not found"), False),
+    (lambda: Forbidden("Forbidden: bot was blocked by the user"), False),
+]
+
+
+@pytest.mark.parametrize(("make", "maybe"), ERRORS)
+def test_only_a_request_cut_off_on_the_wire_may_have_arrived(
+    make: Callable[[], NetworkError], maybe: bool
+) -> None:
+    assert may_have_arrived(make()) is maybe
+
+
+async def test_concurrent_records_share_a_write_and_all_wait_for_it() -> None:
+    writes: list[list[int]] = []
+    journal: GroupCommit[int] = GroupCommit(writes.append)
+    await asyncio.gather(*(journal.record(n) for n in range(50)))
+    assert sorted(n for batch in writes for n in batch) == list(range(50))
+    assert len(writes) < 5, "fifty records at once are a handful of transactions"
+    await journal.record(99)
+    assert writes[-1] == [99], "a later record gets its own write"
+
+
+async def test_a_failed_write_fails_every_record_in_it() -> None:
+    def broken(items: list[int]) -> None:
+        raise OSError("database or disk is full")
+
+    journal: GroupCommit[int] = GroupCommit(broken)
+    results = await asyncio.gather(*(journal.record(n) for n in range(3)), return_exceptions=True)
+    assert all(isinstance(r, OSError) for r in results)
