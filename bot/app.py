@@ -45,11 +45,15 @@ from bot.jobs import tick
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
+from bot.update_order import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
 AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
-ALLOWED_UPDATES = Update.ALL_TYPES
+# Everything but ``poll``: Telegram sends one for every vote on a poll the bot sent (new
+# counts), and we read votes from ``poll_answer`` alone, so it would double the updates
+# we fetch and parse while a cohort answers its quiz, for nothing.
+ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -74,6 +78,9 @@ def build_application(
 ) -> AttuneApplication:
     """The real bot: handlers, rate limiter, error handler and the delivery tick.
 
+    Updates from different users are handled concurrently, each user's in order
+    (``PerChatUpdateProcessor``), so one learner's slow step never holds up another's.
+
     ``rate_limiter=False`` leaves out PTB's ``AIORateLimiter``; only benchmarks that measure
     the bot's own cost per message use it. Production always keeps Telegram's limits.
     """
@@ -86,6 +93,7 @@ def build_application(
         .token(settings.token.reveal())
         .context_types(ContextTypes(context=AttuneContext))
         .post_init(_register_commands)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))

@@ -3,19 +3,29 @@
 A poll answer carries a user and a poll id but no chat, so the poll id is looked up in
 ``QuizPoll``. The day is complete when every question is answered, right or wrong:
 effort counts, not score.
+
+Answers are the bot's hottest write path (a whole cohort answers within minutes of a
+lesson), so ``record`` uses SQLAlchemy Core on one connection rather than ORM objects:
+one joined lookup, one insert, one guarded update, and two reads only when a day
+completes. The statements are built once, with bound parameters, so their compiled form
+is cached.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
+from typing import Any
 
+from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import col, select
 
+from bot.content.model import Lesson
 from bot.learning.streaks import Streak
 from bot.services.base import Service
-from bot.services.progress import streak_for
+from bot.services.progress import streak_of
 from bot.store.models import Answer, Delivery, Learner, QuizPoll
 
 
@@ -47,49 +57,99 @@ class AnswerResult:
     completed: DaySummary | None = None
 
 
+# The poll, its day and its learner in one round trip; no row means "not ours to count"
+# (unknown poll, someone else's poll, or its delivery or learner gone).
+_FIND_POLL = (
+    select(
+        QuizPoll.delivery_id,
+        QuizPoll.question_id,
+        QuizPoll.correct_index,
+        Delivery.lesson_id,
+        Delivery.review,
+        Learner.chat_id,
+        Learner.zone,
+    )
+    .join(Delivery, col(Delivery.id) == col(QuizPoll.delivery_id))
+    .join(Learner, col(Learner.id) == col(QuizPoll.learner_id))
+    .where(
+        col(QuizPoll.poll_id) == bindparam("poll_id"),
+        col(QuizPoll.learner_id) == bindparam("learner_id"),
+    )
+)
+_INSERT_ANSWER = insert(Answer)
+# Completes the day only if it is still open and every question now has its answer; the
+# count runs inside the write transaction, so two last answers cannot both complete it.
+_COMPLETE_DAY = (
+    update(Delivery)
+    .where(
+        col(Delivery.id) == bindparam("day"),
+        col(Delivery.completed_at).is_(None),
+        select(func.count()).where(col(Answer.delivery_id) == bindparam("day")).scalar_subquery()
+        >= bindparam("questions"),
+    )
+    .values(completed_at=bindparam("now"))
+)
+_CORRECT = select(func.coalesce(func.sum(cast(col(Answer.correct), Integer)), 0)).where(
+    col(Answer.delivery_id) == bindparam("day")
+)
+
+
 class Answers(Service):
     """Stores answers; the first answer to a question is the one that counts."""
 
     def record(self, poll_id: str, user_id: int, option_ids: list[int]) -> AnswerResult:
         """Store an answer; unknown, forged or repeated answers change nothing."""
-        with self.db.session() as session:
-            poll = session.get(QuizPoll, poll_id)
-            if poll is None or poll.learner_id != user_id or len(option_ids) != 1:
+        if len(option_ids) != 1:
+            return AnswerResult(AnswerStatus.UNKNOWN)
+        with self.db.engine.connect() as connection:
+            found = connection.execute(
+                _FIND_POLL, {"poll_id": poll_id, "learner_id": user_id}
+            ).first()
+            lesson = self._lesson_answered(found, option_ids[0])
+            if found is None or lesson is None:
                 return AnswerResult(AnswerStatus.UNKNOWN)
-            delivery = session.get(Delivery, poll.delivery_id)
-            learner = session.get(Learner, user_id)
-            lesson = self.library.lessons.get(delivery.lesson_id) if delivery else None
-            if delivery is None or learner is None or lesson is None:
-                return AnswerResult(AnswerStatus.UNKNOWN)
-            question = lesson.question(poll.question_id)
-            if question is None or not 0 <= option_ids[0] < len(question.options):
-                return AnswerResult(AnswerStatus.UNKNOWN)
-            answer = Answer(
-                learner_id=user_id,
-                delivery_id=delivery.id,  # type: ignore[arg-type]
-                lesson_id=lesson.id,
-                question_id=question.id,
-                option_index=option_ids[0],
-                correct=option_ids[0] == poll.correct_index,
-                answered_at=self.clock.now(),
-            )
+            now = self.clock.now()
             try:
-                with session.begin_nested():
-                    session.add(answer)
-            except IntegrityError:
-                return AnswerResult(AnswerStatus.DUPLICATE, learner.chat_id)
-            summary = self._complete_if_done(session, delivery, learner)
-            return AnswerResult(AnswerStatus.RECORDED, learner.chat_id, summary)
+                connection.execute(_INSERT_ANSWER, _answer_row(found, user_id, option_ids[0], now))
+            except IntegrityError:  # closing the connection rolls the attempt back
+                return AnswerResult(AnswerStatus.DUPLICATE, found.chat_id)
+            summary = self._complete_if_done(connection, found, lesson, user_id, now)
+            connection.commit()
+        return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)
+
+    def _lesson_answered(self, found: Row[Any] | None, option: int) -> Lesson | None:
+        """The poll's lesson, if it still has the question and ``option`` is one of its."""
+        if found is None:
+            return None
+        lesson = self.library.lessons.get(found.lesson_id)
+        question = lesson.question(found.question_id) if lesson is not None else None
+        if question is None or not 0 <= option < len(question.options):
+            return None
+        return lesson
 
     def _complete_if_done(
-        self, session: Session, delivery: Delivery, learner: Learner
+        self, connection: Connection, found: Row[Any], lesson: Lesson, user_id: int, now: datetime
     ) -> DaySummary | None:
-        lesson = self.library.lessons[delivery.lesson_id]
-        rows = session.exec(select(Answer.correct).where(Answer.delivery_id == delivery.id)).all()
-        if delivery.completed_at is not None or len(rows) < len(lesson.questions):
+        """Mark the day complete if this answer was its last; then summarise it."""
+        day = found.delivery_id
+        done = connection.execute(
+            _COMPLETE_DAY, {"day": day, "questions": len(lesson.questions), "now": now}
+        )
+        if done.rowcount != 1:
             return None
-        delivery.completed_at = self.clock.now()
-        session.add(delivery)
-        session.flush()
-        streak = streak_for(session, learner, self.clock.now())
-        return DaySummary(lesson.title, sum(rows), len(lesson.questions), streak, delivery.review)
+        correct = connection.execute(_CORRECT, {"day": day}).scalar_one()
+        streak = streak_of(connection, user_id, found.zone, now)
+        return DaySummary(lesson.title, int(correct), len(lesson.questions), streak, found.review)
+
+
+def _answer_row(found: Row[Any], user_id: int, option: int, now: datetime) -> dict[str, Any]:
+    """The ``Answer`` row for ``option``, as insert parameters."""
+    return {
+        "learner_id": user_id,
+        "delivery_id": found.delivery_id,
+        "lesson_id": found.lesson_id,
+        "question_id": found.question_id,
+        "option_index": option,
+        "correct": option == found.correct_index,
+        "answered_at": now,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, func
+from sqlalchemy import Connection, Integer, bindparam, cast, func
 from sqlmodel import Session, col, select
 
 from bot.learning.schedule import local_date
@@ -34,15 +34,21 @@ class ProgressReport:
     correct: int
 
 
+_HISTORY = select(Delivery.local_date, Delivery.completed_at, Delivery.excused).where(
+    Delivery.learner_id == bindparam("learner_id")
+)
+
+
 def streak_for(session: Session, learner: Learner, now: datetime) -> Streak:
     """Replay the learner's delivery history into a streak."""
-    rows = session.exec(
-        select(Delivery.local_date, Delivery.completed_at, Delivery.excused).where(
-            Delivery.learner_id == learner.id
-        )
-    ).all()
+    return streak_of(session.connection(), learner.id, learner.zone, now)
+
+
+def streak_of(connection: Connection, learner_id: int, zone: str | None, now: datetime) -> Streak:
+    """``streak_for`` on a bare connection, for callers that hold no ``Learner`` object."""
+    rows = connection.execute(_HISTORY, {"learner_id": learner_id}).all()
     days = [ScheduledDay(day, done is not None, excused) for day, done, excused in rows]
-    return compute_streak(days, local_date(now, learner.zone or "UTC"))
+    return compute_streak(days, local_date(now, zone or "UTC"))
 
 
 class Progress(Service):
