@@ -33,6 +33,7 @@ from bot.handlers import (
     announcements,
     commands,
     errors,
+    keyboards,
     membership,
     onboarding,
     privacy,
@@ -42,6 +43,7 @@ from bot.handlers import (
 )
 from bot.handlers.context import AttuneContext, attach_services
 from bot.jobs import tick
+from bot.send_marks import MarkingRequest
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
@@ -54,6 +56,8 @@ AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
 # counts), and we read votes from ``poll_answer`` alone, so it would double the updates
 # we fetch and parse while a cohort answers its quiz, for nothing.
 ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
+
+CONNECTIONS = 64  # 32 concurrent lesson sends plus handlers; httpcore scans each per request
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -93,6 +97,7 @@ def build_application(
         .token(settings.token.reveal())
         .context_types(ContextTypes(context=AttuneContext))
         .post_init(_register_commands)
+        .request(MarkingRequest(connection_pool_size=CONNECTIONS))
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
@@ -151,6 +156,9 @@ def _register_handlers(application: AttuneApplication) -> None:
         CallbackQueryHandler(team_actions.on_team_button, pattern=r"^t[jxac]:")
     )
     application.add_handler(CallbackQueryHandler(announcements.on_button, pattern=r"^an:"))
+    application.add_handler(
+        CallbackQueryHandler(commands.lesson_again, pattern=f"^{keyboards.LESSON_AGAIN}$")
+    )
     application.add_handler(CallbackQueryHandler(onboarding.on_button))
     application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(

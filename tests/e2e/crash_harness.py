@@ -98,6 +98,7 @@ class Trial:
         self.tmp, self.rng = tmp, rng
         self.learner_ids = list(range(FACILITATOR + 1, FACILITATOR + 1 + learners))
         self.emulator = BotApiEmulator(TOKEN)
+        self.log = tmp / "attune.log"
         self.settings = Settings(
             token=Secret(TOKEN),
             database_url=f"sqlite:///{tmp / 'crash.db'}",
@@ -200,7 +201,12 @@ class Trial:
             assert finished, "the bot did not finish the day's work after the last restart"
         finally:
             process.send_signal(signal.SIGINT)
-            await asyncio.wait_for(process.communicate(), timeout=30)
+            try:
+                await asyncio.wait_for(process.wait(), timeout=30)
+            except TimeoutError:
+                process.kill()
+                tail = self.log.read_text(errors="replace")[-3000:]
+                raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
 
     def phase_done(self, phase: str) -> bool:
         """Read straight from SQLite (as a monitoring query would), without the bot's code."""
@@ -225,7 +231,7 @@ class Trial:
         }
         return await asyncio.create_subprocess_exec(
             *attune_command(), "run", env=env, cwd=self.tmp,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=self.log.open("ab"),
         )  # fmt: skip
 
     @staticmethod
