@@ -190,9 +190,17 @@ class Trial:
             await process.wait()
 
     async def run_to_the_end(self) -> None:
-        """No more kills: let the bot finish the day's work, then stop it politely."""
+        """No more kills: let the bot finish the day's work, then stop it politely.
+
+        SIGINT waits until the bot polls: before that, Python's default handler is the
+        only one and the signal can be lost inside start-up.
+        """
+        polls = len(self.emulator.requests("getUpdates"))
         process = await self.start()
         try:
+            await self.wait_for(
+                lambda: len(self.emulator.requests("getUpdates")) > polls, within=30
+            )
             finished = await self.wait_for(
                 lambda: self.phase_done("lessons") and self.phase_done("announcement"),
                 within=30 + 5 * len(self.learner_ids) / RATE,
