@@ -12,6 +12,9 @@ after every earlier update sharing a key has finished. Updates with no user and 
 (e.g. ``poll`` updates) have no one to keep in order and run at once. The order is taken
 when PTB hands over the update, which it does in the order the updates arrived, so
 earlier updates always come first and no two updates can wait for each other.
+
+PTB still calls ``update_queue.task_done()`` only once an update's handlers have finished,
+so ``update_queue.join()`` (the end-to-end harness waits on it) still means "all handled".
 """
 
 from __future__ import annotations
@@ -24,25 +27,20 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# PTB's own bound counts the updates inside the processor, waiting for their turn or
-# running; past it, PTB queues them first come, first served, so arrival order holds.
-MAX_PENDING = 4096
-# Handlers mostly wait (for the database thread, for Telegram, for the rate limiter,
-# which holds a send back for seconds when a cohort finishes at once), so the bound is
-# generous: PTB's own default for concurrent updates.
-MAX_RUNNING = 256
+# Updates inside the processor, waiting for their turn or running. Handlers mostly wait
+# (for the database thread, for Telegram, and for the rate limiter, which holds "day
+# complete" messages back for seconds when a cohort finishes at once: with a bound of
+# 256, answers queued behind those sends and were recorded at half the rate), so the
+# bound is generous. Past it PTB queues updates first come, first served, so arrival
+# order still holds.
+MAX_CONCURRENT = 4096
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Concurrent across users and chats, sequential within each.
+    """Concurrent across users and chats, sequential within each."""
 
-    Waiting for one's turn takes no running slot, so one person flooding the bot delays
-    only their own updates; at most ``max_running`` handlers run at a time.
-    """
-
-    def __init__(self, max_running: int = MAX_RUNNING, max_pending: int = MAX_PENDING) -> None:
-        super().__init__(max_concurrent_updates=max_pending)
-        self._running = asyncio.BoundedSemaphore(max_running)
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+        super().__init__(max_concurrent_updates)
         # key -> the "done" event of the newest update holding that key. An entry is
         # removed when that update finishes, so the dict holds only keys with work.
         self._last: dict[int, asyncio.Event] = {}
@@ -62,8 +60,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             for event in before:
                 await event.wait()
-            async with self._running:
-                await coroutine
+            await coroutine
         finally:
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == (
                 inspect.CORO_CREATED
@@ -75,7 +72,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     del self._last[key]
 
     async def initialize(self) -> None:
-        """Nothing to allocate: the locks are created as updates arrive."""
+        """Nothing to allocate: the events are created as updates arrive."""
 
     async def shutdown(self) -> None:
         """Nothing to free: PTB waits for running updates before shutting down."""

@@ -95,13 +95,19 @@ async def test_a_cancelled_update_lets_the_next_one_run() -> None:
     assert processor.busy_keys == 0
 
 
-async def test_no_more_than_max_running_at_once() -> None:
-    processor = PerChatUpdateProcessor(max_running=2)
+async def test_past_the_bound_updates_still_keep_their_order() -> None:
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2)
     log: list[str] = []
     gate = asyncio.Event()
-    tasks = [submit(processor, private_message(i), log, f"u{i}", gate) for i in range(4)]
+    tasks = [
+        submit(processor, private_message(1), log, "a1", gate),
+        submit(processor, private_message(2), log, "b1", gate),
+        submit(processor, private_message(1), log, "a2"),
+        submit(processor, private_message(3), log, "c1"),
+    ]
     await asyncio.sleep(0.01)
-    assert log == ["u0 starts", "u1 starts"]
+    assert log == ["a1 starts", "b1 starts"]
     gate.set()
     await asyncio.gather(*tasks)
-    assert sorted(log) == sorted(f"u{i} {what}" for i in range(4) for what in ("starts", "ends"))
+    assert len(log) == 8 and log.index("a2 starts") > log.index("a1 ends")
+    assert processor.busy_keys == 0
