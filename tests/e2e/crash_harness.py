@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import signal
 import sqlite3
@@ -52,7 +51,7 @@ from bot.store.models import (
     Membership,
 )
 from tests.e2e.harness import LESSONS, TOKEN
-from tests.e2e.test_attune_run import attune_command
+from tests.e2e.test_attune_run import spawn_attune
 
 FACILITATOR = 7000
 NOTICE = "Crash drill: the team meeting moves to Thursday."
@@ -228,19 +227,11 @@ class Trial:
             return int(connection.execute(query).fetchone()[0]) >= wanted
 
     async def start(self) -> asyncio.subprocess.Process:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{self.emulator.port}",
-            "ATTUNE_DATABASE_URL": self.settings.database_url,
-            "ATTUNE_LESSONS_DIR": str(LESSONS),
-            "ATTUNE_HEARTBEAT_FILE": str(self.tmp / "heartbeat"),
-            "ATTUNE_TICK_SECONDS": "0.2",
-        }
-        return await asyncio.create_subprocess_exec(
-            *attune_command(), "run", env=env, cwd=self.tmp,
-            stdout=asyncio.subprocess.DEVNULL, stderr=self.log.open("ab"),
-        )  # fmt: skip
+        with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
+            return await spawn_attune(
+                self.emulator.port, self.tmp, self.settings.database_url,
+                tick_seconds="0.2", stderr=log,
+            )  # fmt: skip
 
     @staticmethod
     async def wait_for(condition: Callable[[], bool], within: float) -> bool:

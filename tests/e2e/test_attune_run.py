@@ -14,6 +14,7 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,20 +42,30 @@ async def server() -> AsyncIterator[BotApiEmulator]:
         await emulator.stop()
 
 
-async def run_attune(emulator: BotApiEmulator, tmp_path: Path) -> asyncio.subprocess.Process:
-    env = {
+async def spawn_attune(
+    port: int, tmp: Path, database_url: str, *, tick_seconds: str, stderr: Any, **env: str
+) -> asyncio.subprocess.Process:
+    """``attune run`` against the Bot API on 127.0.0.1:``port``, configured by environment."""
+    environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{emulator.port}",
-        "ATTUNE_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}",
+        "ATTUNE_DATABASE_URL": database_url,
         "ATTUNE_LESSONS_DIR": str(LESSONS),
-        "ATTUNE_HEARTBEAT_FILE": str(tmp_path / "heartbeat"),
-        "ATTUNE_TICK_SECONDS": "0.5",
-        "ATTUNE_LOG_LEVEL": "DEBUG",
+        "ATTUNE_HEARTBEAT_FILE": str(tmp / "heartbeat"),
+        "ATTUNE_TICK_SECONDS": tick_seconds,
+        **env,
     }
     return await asyncio.create_subprocess_exec(
-        *attune_command(), "run", env=env, cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        *attune_command(), "run", env=environment, cwd=tmp,
+        stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip
+
+
+async def run_attune(emulator: BotApiEmulator, tmp_path: Path) -> asyncio.subprocess.Process:
+    return await spawn_attune(
+        emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds="0.5",
+        stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
     )  # fmt: skip
 
 
