@@ -16,13 +16,13 @@ from functools import partial
 
 from telegram import Bot, MessageEntity
 from telegram.constants import MessageEntityType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.group_commit import GroupCommit
 from bot.handlers.context import AttuneContext
 from bot.limits import telegram_length
-from bot.send_errors import may_have_arrived
+from bot.send_errors import Failure, classify
 from bot.send_marks import before_send
 from bot.services.announcements import INTERRUPTED, Content, Recipient
 
@@ -112,19 +112,21 @@ async def _send_one(
     try:
         with before_send(partial(marks.record, recipient.delivery_id)):
             await deliver(context.bot, recipient.chat_id, content, audience)
-    except Forbidden:
-        service.settle(recipient.delivery_id, "blocked", "blocked the bot")
-        context.services.learners.mark_blocked(recipient.learner_id)
-    except BadRequest as error:
-        reason = "the chat no longer exists" if "not found" in error.message else error.message
-        service.settle(recipient.delivery_id, "failed", reason[:200])
     except TelegramError as error:
-        if may_have_arrived(error):
+        failure = classify(error)
+        if failure is Failure.BLOCKED:
+            service.settle(recipient.delivery_id, "blocked", "blocked the bot")
+            context.services.learners.mark_blocked(recipient.learner_id)
+        elif failure is Failure.GONE:
+            service.settle(recipient.delivery_id, "failed", "the chat no longer exists")
+        elif failure is Failure.REFUSED:
+            service.settle(recipient.delivery_id, "failed", error.message[:200])
+        elif failure is Failure.UNCERTAIN:
             service.settle(recipient.delivery_id, "failed", INTERRUPTED)
-            return True
-        logger.warning("announcement delivery postponed: %s", error)
-        service.settle(recipient.delivery_id, "pending")
-        return False
+        else:
+            logger.warning("announcement delivery postponed: %s", error)
+            service.settle(recipient.delivery_id, "pending")
+            return False
     else:
         service.settle(recipient.delivery_id, "sent")
     return True

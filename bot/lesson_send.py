@@ -15,20 +15,19 @@ from functools import partial
 
 from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode, PollType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot import texts
 from bot.group_commit import GroupCommit
 from bot.handlers.context import AttuneContext
 from bot.handlers.keyboards import lesson_again_keyboard
 from bot.handlers.team_keyboards import counting_keyboard
-from bot.send_errors import may_have_arrived
+from bot.send_errors import Failure, classify
 from bot.send_marks import before_send
 from bot.services.delivery import Outgoing, Progress, SentPoll
 
 logger = logging.getLogger(__name__)
 
-GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 Journal = GroupCommit[Progress]
@@ -157,17 +156,16 @@ class _Run:
     async def stopped_by(self, error: TelegramError) -> None:
         """Settle a part Telegram did not take: retry later, give up, or leave uncertain."""
         outgoing, learners = self.outgoing, self.context.services.learners
-        delivery_id = outgoing.delivery_id
-        if isinstance(error, Forbidden):
-            logger.info("learner %s blocked the bot; skipping them", outgoing.learner_id)
+        delivery_id, failure = outgoing.delivery_id, classify(error)
+        if failure in (Failure.BLOCKED, Failure.GONE):
+            logger.info("learner %s cannot be reached (%s); skipping them",
+                        outgoing.learner_id, error.message)  # fmt: skip
             learners.mark_blocked(outgoing.learner_id)
             await self.note(in_flight=None, state="failed")
-        elif isinstance(error, BadRequest):
-            if any(reason in error.message.lower() for reason in GONE_CHAT):
-                learners.mark_blocked(outgoing.learner_id)
+        elif failure is Failure.REFUSED:
             logger.error("Telegram refused delivery %s: %s", delivery_id, error.message)
             await self.note(in_flight=None, state="failed")
-        elif may_have_arrived(error):
+        elif failure is Failure.UNCERTAIN:
             logger.warning("delivery %s: a part may have arrived (%s); not resending it",
                            delivery_id, error)  # fmt: skip
         else:

@@ -3,14 +3,17 @@
 Telegram has no idempotency key, so a request that failed after it left us may still have
 been delivered; sending it again could give the learner a second copy. Lessons and
 announcements both send at most once, and this is the one place that decides which
-failures are safe to retry.
+failures are safe to retry, and which mean the person cannot be reached.
 """
 
 from __future__ import annotations
 
+from enum import Enum
+
 import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
 # httpx errors raised before the request reached Telegram.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Telegram answered, and said no: nothing was delivered.
@@ -28,3 +31,23 @@ def may_have_arrived(error: TelegramError) -> bool:
         return False
     cause = error.__cause__
     return isinstance(cause, httpx.HTTPError) and not isinstance(cause, _NEVER_SENT)
+
+
+class Failure(Enum):
+    """What a failed send means for the message and for the person."""
+
+    BLOCKED = "blocked"  # 403: they blocked the bot
+    GONE = "gone"  # 400 about a chat that no longer exists
+    REFUSED = "refused"  # any other 400: this message will never go
+    UNCERTAIN = "uncertain"  # it may have arrived: never send it again
+    RETRY = "retry"  # it did not arrive: send it later
+
+
+def classify(error: TelegramError) -> Failure:
+    """One reading of a failure for lessons and announcements alike."""
+    if isinstance(error, Forbidden):
+        return Failure.BLOCKED
+    if isinstance(error, BadRequest):
+        gone = any(reason in error.message.lower() for reason in GONE_CHAT)
+        return Failure.GONE if gone else Failure.REFUSED
+    return Failure.UNCERTAIN if may_have_arrived(error) else Failure.RETRY

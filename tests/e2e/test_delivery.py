@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
+from bot.services import delivery as delivery_service
 from bot.store.models import Answer, Delivery, Learner
 from tests.e2e.harness import Harness, text_of
 
@@ -203,3 +205,25 @@ async def test_resume_ends_a_pause_early(harness: Harness) -> None:
     assert "Welcome back" in reply and "Tuesday 3 March at 07:30" in reply
     await h.move_to(MONDAY_0730 + timedelta(days=1))
     assert len(lesson_messages(h, ANN)) == 1
+
+
+async def test_a_claim_raced_by_today_is_redone_one_learner_at_a_time(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/today claimed Ann's day after the batch read her history: the batch's insert hits
+    the unique day, and the redo serves Ben and skips Ann instead of failing the tick."""
+    h = harness
+    for user_id, name in ((ANN, "Ann"), (BEN, "Ben")):
+        h.user(user_id, name)
+        await h.onboard(user_id)
+    await h.say(ANN, "/today")
+    with h.services.db.session() as session:  # type: ignore[union-attr]
+        ann = session.get(Learner, ANN)
+        assert ann is not None
+        ann.next_due_at = MONDAY_0730  # as if /today had not moved her schedule on yet
+        session.add(ann)
+    monkeypatch.setattr(delivery_service, "_histories", lambda session, ids: {})
+    await h.move_to(MONDAY_0730)
+    assert len(lesson_messages(h, ANN)) == 1, "Ann's day is not served twice"
+    assert len(lesson_messages(h, BEN)) == 1, "Ben is served despite the clash"
+    assert len(deliveries(h, ANN)) == 1

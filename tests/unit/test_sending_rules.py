@@ -11,7 +11,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.group_commit import GroupCommit
-from bot.send_errors import may_have_arrived
+from bot.send_errors import Failure, classify, may_have_arrived
 
 
 def caused(error: Exception, cause: Exception) -> Exception:
@@ -56,3 +56,21 @@ async def test_a_failed_write_fails_every_record_in_it() -> None:
     journal: GroupCommit[int] = GroupCommit(broken)
     results = await asyncio.gather(*(journal.record(n) for n in range(3)), return_exceptions=True)
     assert all(isinstance(r, OSError) for r in results)
+
+
+@pytest.mark.parametrize(
+    ("make", "failure"),
+    [
+        (lambda: Forbidden("Forbidden: bot was blocked by the user"), Failure.BLOCKED),
+        (lambda: BadRequest("Bad Request: chat not found"), Failure.GONE),
+        (lambda: BadRequest("Bad Request: user is deactivated"), Failure.GONE),
+        (lambda: BadRequest("Bad Request: message is too long"), Failure.REFUSED),
+        (lambda: caused(TimedOut(), httpx.ReadTimeout("read")), Failure.UNCERTAIN),
+        (lambda: RetryAfter(timedelta(seconds=3)), Failure.RETRY),
+        (lambda: NetworkError("Bad Gateway"), Failure.RETRY),
+    ],
+)
+def test_lessons_and_announcements_read_a_failure_the_same_way(
+    make: Callable[[], NetworkError], failure: Failure
+) -> None:
+    assert classify(make()) is failure
