@@ -43,10 +43,10 @@ from bot.handlers import (
 )
 from bot.handlers.context import AttuneContext, attach_services
 from bot.jobs import tick
-from bot.send_marks import MarkingRequest
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
+from bot.telegram_http import TelegramHTTP
 from bot.update_order import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,9 @@ AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
 # we fetch and parse while a cohort answers its quiz, for nothing.
 ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
 
-CONNECTIONS = 64  # 32 concurrent lesson sends plus handlers; httpcore scans each per request
+# Requests in flight at once. At Telegram's ~30 messages/s and ~0.3 s a request, about 9
+# are in flight; the rest is room for replies to learners while a fan-out runs.
+CONNECTIONS = 16
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -97,7 +99,8 @@ def build_application(
         .token(settings.token.reveal())
         .context_types(ContextTypes(context=AttuneContext))
         .post_init(_register_commands)
-        .request(MarkingRequest(connection_pool_size=CONNECTIONS))
+        .request(TelegramHTTP(connection_pool_size=CONNECTIONS))
+        .get_updates_request(TelegramHTTP())
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:

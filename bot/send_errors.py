@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from enum import Enum
 
-import httpx
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.telegram_http import NEVER_SENT, TRANSPORT_ERRORS
+
 GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
-# httpx errors raised before the request reached Telegram.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Telegram answered, and said no: nothing was delivered.
 _REFUSED = (BadRequest, Forbidden, RetryAfter)
 
@@ -24,13 +23,13 @@ def may_have_arrived(error: TelegramError) -> bool:
     """Whether Telegram may have delivered the message despite ``error``.
 
     An answer from Telegram, even a 5xx, means the method failed: no. So does a
-    connection that never opened. A timeout or a connection lost mid-request (an httpx
-    error behind PTB's ``NetworkError``) means maybe.
+    connection that never opened. A timeout or a connection lost mid-request (a client
+    error behind PTB's ``NetworkError``, see ``bot.telegram_http``) means maybe.
     """
     if isinstance(error, _REFUSED) or not isinstance(error, NetworkError):
         return False
     cause = error.__cause__
-    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, _NEVER_SENT)
+    return isinstance(cause, TRANSPORT_ERRORS) and not isinstance(cause, NEVER_SENT)
 
 
 class Failure(Enum):

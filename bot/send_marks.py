@@ -4,7 +4,7 @@ With the rate limiter on, a send can wait a second or more before its request go
 A part marked in flight before that wait and then cut off by a crash would be counted as
 maybe delivered though it never left, and the learner would miss it. So the mark is made
 in the HTTP layer, after the rate limiter has let the request go: the code that sends
-sets ``before_send`` for the call, and ``MarkingRequest`` runs it.
+sets ``before_send`` for the call, and ``bot.telegram_http`` runs it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
-
-from telegram.request import HTTPXRequest
 
 Hook = Callable[[], Awaitable[None]]
 _BEFORE_SEND: ContextVar[Hook | None] = ContextVar("before_send", default=None)
@@ -30,11 +27,8 @@ def before_send(hook: Hook) -> Iterator[None]:
         _BEFORE_SEND.reset(token)
 
 
-class MarkingRequest(HTTPXRequest):
-    """PTB's HTTP client, plus the ``before_send`` hook of the calling task."""
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        hook = _BEFORE_SEND.get()
-        if hook is not None:
-            await hook()
-        return await super().do_request(*args, **kwargs)
+async def run_before_send() -> None:
+    """Run the calling task's hook, if it set one; the HTTP client calls this."""
+    hook = _BEFORE_SEND.get()
+    if hook is not None:
+        await hook()

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
-import httpx
+import aiohttp
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -20,11 +20,11 @@ def caused(error: Exception, cause: Exception) -> Exception:
 
 
 ERRORS: list[tuple[Callable[[], Exception], bool]] = [
-    (lambda: caused(TimedOut(), httpx.ReadTimeout("read")), True),
-    (lambda: caused(NetworkError("lost"), httpx.RemoteProtocolError("gone")), True),
-    (lambda: caused(NetworkError("refused"), httpx.ConnectError("refused")), False),
-    (lambda: caused(TimedOut(), httpx.ConnectTimeout("connect")), False),
-    (lambda: caused(TimedOut(), httpx.PoolTimeout("pool")), False),
+    (lambda: caused(TimedOut(), aiohttp.SocketTimeoutError("read")), True),
+    (lambda: caused(NetworkError("lost"), aiohttp.ServerDisconnectedError()), True),
+    (lambda: caused(NetworkError("reset"), aiohttp.ClientOSError(104, "reset")), True),
+    (lambda: caused(TimedOut(), aiohttp.ConnectionTimeoutError("connect")), False),
+    (lambda: caused(NetworkError("other"), ValueError("not a transport error")), False),
     (lambda: NetworkError("Bad Gateway"), False),  # Telegram answered 502
     (lambda: RetryAfter(timedelta(seconds=3)), False),  # built in the test: PTB_TIMEDELTA
     (lambda: BadRequest("Bad Request: chat not found"), False),
@@ -65,7 +65,7 @@ async def test_a_failed_write_fails_every_record_in_it() -> None:
         (lambda: BadRequest("Bad Request: chat not found"), Failure.GONE),
         (lambda: BadRequest("Bad Request: user is deactivated"), Failure.GONE),
         (lambda: BadRequest("Bad Request: message is too long"), Failure.REFUSED),
-        (lambda: caused(TimedOut(), httpx.ReadTimeout("read")), Failure.UNCERTAIN),
+        (lambda: caused(TimedOut(), aiohttp.SocketTimeoutError("read")), Failure.UNCERTAIN),
         (lambda: RetryAfter(timedelta(seconds=3)), Failure.RETRY),
         (lambda: NetworkError("Bad Gateway"), Failure.RETRY),
     ],
