@@ -1,7 +1,8 @@
 """The database engine: the only place that knows it is talking to SQLite.
 
 WAL lets the delivery tick write while handlers read; foreign keys make deleting a learner
-delete everything about them; a busy timeout rides out short write contention.
+delete everything about them; writers in this process take turns (``one_writer``) and a
+busy timeout rides out the rare write from another process.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from bot.store import models  # noqa: F401  (registers the tables)
+from bot.store.one_writer import serialize_writers
+
+BUSY_TIMEOUT_S = 15
 
 
 class Database:
@@ -46,13 +50,15 @@ def _create_engine(url: str) -> Engine:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+    connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+    kwargs: dict[str, Any] = {"connect_args": connect_args}
     if parsed.database in (None, "", ":memory:"):
         kwargs["poolclass"] = StaticPool
     else:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _configure_sqlite)
+    serialize_writers(engine, timeout=BUSY_TIMEOUT_S)
     return engine
 
 
@@ -61,5 +67,5 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
