@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
 from bot.handlers.context import AttuneContext
+from bot.store.short_writes import short_write
 
 
 async def on_poll_answer(update: Update, context: AttuneContext) -> None:
@@ -16,9 +17,11 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
     answer = update.poll_answer
     if answer is None or answer.user is None:
         return
-    result = await asyncio.to_thread(
-        context.services.answers.record, answer.poll_id, answer.user.id, list(answer.option_ids)
+    services = context.services
+    record = partial(
+        services.answers.record, answer.poll_id, answer.user.id, list(answer.option_ids)
     )
+    result = await short_write(services.db, record)
     if result.completed is not None and result.chat_id is not None:
         await context.bot.send_message(
             result.chat_id, texts.day_complete(result.completed), parse_mode=ParseMode.HTML

@@ -7,6 +7,7 @@ busy timeout rides out the rare write from another process.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +29,11 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _create_engine(url)
+        self.engine, self._writer = _create_engine(url)
+
+    def writer_busy(self) -> bool:
+        """Whether a write transaction of this process is under way right now."""
+        return self._writer is not None and self._writer.locked()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -46,10 +51,10 @@ class Database:
         self.engine.dispose()
 
 
-def _create_engine(url: str) -> Engine:
+def _create_engine(url: str) -> tuple[Engine, threading.Lock | None]:
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True), None
     connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     kwargs: dict[str, Any] = {"connect_args": connect_args}
     if parsed.database in (None, "", ":memory:"):
@@ -58,8 +63,7 @@ def _create_engine(url: str) -> Engine:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _configure_sqlite)
-    serialize_writers(engine, timeout=BUSY_TIMEOUT_S)
-    return engine
+    return engine, serialize_writers(engine, timeout=BUSY_TIMEOUT_S)
 
 
 def _configure_sqlite(connection: Any, _record: Any) -> None:

@@ -27,8 +27,8 @@ _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", r
 _HELD = "attune_writer_lock_held"
 
 
-def serialize_writers(engine: Engine, timeout: float) -> None:
-    """Make ``engine``'s write transactions take turns on one lock."""
+def serialize_writers(engine: Engine, timeout: float) -> threading.Lock:
+    """Make ``engine``'s write transactions take turns on one lock; return the lock."""
     lock = threading.Lock()
 
     def take(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -58,6 +58,7 @@ def serialize_writers(engine: Engine, timeout: float) -> None:
     dialect.do_rollback = after(dialect.do_rollback)  # type: ignore[method-assign]
     # Never strand the lock, whatever path a connection takes back to the pool.
     event.listen(engine.pool, "checkin", lambda _dbapi, record: give_back(record.info))
+    return lock
 
 
 def _info_of(connection: Any) -> dict[str, Any]:

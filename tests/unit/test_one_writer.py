@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.store import schema
 from bot.store.engine import Database
 from bot.store.models import Learner
+from bot.store.short_writes import short_write
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 THREADS = 8
@@ -90,3 +92,36 @@ def test_a_failed_or_abandoned_write_gives_the_turn_back(db: Database) -> None:
     with db.engine.connect() as connection:
         ids = connection.execute(text("SELECT id FROM learner ORDER BY id")).scalars().all()
     assert ids == [1, 3, *range(10, 10 + THREADS)]
+
+
+async def test_a_short_write_runs_on_the_loop_unless_another_writer_holds_the_database(
+    db: Database,
+) -> None:
+    loop_thread = threading.get_ident()
+    made = iter(range(100, 200))
+
+    def where() -> int:
+        with db.engine.begin() as connection:
+            connection.execute(insert(Learner), [learner(next(made))])
+        return threading.get_ident()
+
+    assert await short_write(db, where) == loop_thread, "free: no thread hop"
+    started, finish = threading.Event(), threading.Event()
+
+    def long_writer() -> None:
+        with db.engine.begin() as connection:
+            connection.execute(insert(Learner), [learner(1)])
+            started.set()
+            finish.wait(5)
+
+    thread = threading.Thread(target=long_writer)
+    thread.start()
+    started.wait(5)
+    assert db.writer_busy()
+    waiting = asyncio.ensure_future(short_write(db, where))
+    await asyncio.sleep(0.05)
+    assert not waiting.done(), "it waits for its turn, and not on the loop"
+    finish.set()
+    assert await waiting != loop_thread
+    thread.join()
+    assert not db.writer_busy()
