@@ -1,7 +1,7 @@
 """Run every benchmark, print every figure, then how each grows from 1,000 to 100,000.
 
-    .venv/bin/python -m bench.run            # full sizes (about 10 minutes on 2 cores)
-    .venv/bin/python -m bench.run --quick    # smaller sizes (about 3 minutes)
+    .venv/bin/python -m bench.run            # full sizes (about 5 minutes on 2 cores)
+    .venv/bin/python -m bench.run --quick    # smaller sizes (about 2 minutes)
 
 Each script runs in its own process (so memory and CPU figures do not mix) and also
 writes its figures as JSON, from which the growth table at the end is built.
@@ -120,7 +120,7 @@ def verdicts(results: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, about 3 minutes")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, about 2 minutes")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     results = run_all(args.quick)
