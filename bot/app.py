@@ -42,7 +42,7 @@ from bot.handlers import (
     teams,
 )
 from bot.handlers.context import AttuneContext, attach_services
-from bot.jobs import tick
+from bot.jobs import CHECKPOINT_SECONDS, checkpoint, tick
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
@@ -119,6 +119,9 @@ def build_application(
         first=settings.tick_seconds,
         name="delivery-tick",
         data=settings,
+    )
+    job_queue.run_repeating(
+        checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint"
     )
     return application
 

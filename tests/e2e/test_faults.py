@@ -198,3 +198,28 @@ async def test_a_timed_out_part_is_not_resent_and_the_learner_can_ask_again(
     assert "Try this:" in text_of(again[0]), "asked for, the lesson comes again"
     summary = await h.answer_quiz(ANN)
     assert "That's today done" in text_of(summary[-1])
+
+
+async def test_the_log_is_checkpointed_in_the_background_and_a_failed_checkpoint_is_retried(
+    harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    await two_learners(h)
+    job_queue = h.application.job_queue  # type: ignore[union-attr]
+    (job,) = job_queue.get_jobs_by_name("wal-checkpoint")
+    db = h.services.db  # type: ignore[union-attr]
+    calls: list[tuple[int, int, int]] = []
+    checkpoint = db.checkpoint
+
+    def broken() -> tuple[int, int, int]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(db, "checkpoint", broken)
+    with caplog.at_level(logging.WARNING):
+        await job.run(h.application)  # type: ignore[arg-type]
+    assert "checkpoint failed, will retry: disk I/O error" in caplog.text
+    monkeypatch.setattr(db, "checkpoint", lambda: calls.append(checkpoint()) or calls[-1])
+    await job.run(h.application)  # type: ignore[arg-type]
+    ((busy, frames, copied),) = calls
+    assert busy == 0 and copied == frames > 0, "onboarding's writes were waiting in the log"
+    assert job.job.trigger.interval.total_seconds() <= 10, "often enough to keep the log short"

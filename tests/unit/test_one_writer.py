@@ -125,3 +125,17 @@ async def test_a_short_write_runs_on_the_loop_unless_another_writer_holds_the_da
     assert await waiting != loop_thread
     thread.join()
     assert not db.writer_busy()
+
+
+def test_commits_leave_the_log_to_the_background_checkpoint(db: Database) -> None:
+    with db.engine.begin() as connection:
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+        for n in range(300):
+            connection.execute(insert(Learner), [learner(1000 + n)])
+    for n in range(50):  # many small commits, as answers come
+        with db.engine.begin() as connection:
+            connection.execute(insert(Learner), [learner(2000 + n)])
+    busy, frames, copied = db.checkpoint()
+    assert busy == 0 and frames > 0, "the commits left their frames in the log"
+    assert copied == frames, "with no reader in the way, all of it is copied"
+    assert db.checkpoint()[2] == db.checkpoint()[1], "and again, harmlessly"
