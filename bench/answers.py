@@ -20,7 +20,6 @@ on a fresh database after 20 warm-up answers. Target: p99 < 50 ms at 200 answers
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import random
@@ -41,9 +40,8 @@ from bench.common import (  # noqa: E402
     NOW,
     TOKEN,
     EmulatorProcess,
+    bench_arguments,
     due_rows,
-    header,
-    machine_note,
     make_database,
     median,
     percentile,
@@ -326,12 +324,12 @@ async def answers(quick: bool) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 answers, no production run")
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    header("answers: quiz answers at a paced rate, queued -> stored")
-    print(machine_note())
+    args = bench_arguments(
+        __doc__,
+        "answers: quiz answers at a paced rate, queued -> stored",
+        "2,000 answers, no production run",
+        argv,
+    )
     results = asyncio.run(answers(args.quick))
     write_json(args.json, results)
     return results

@@ -7,6 +7,7 @@ are exactly the bot's.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import json
@@ -334,6 +335,19 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+def bench_arguments(
+    doc: str, title: str, quick_help: str, argv: list[str] | None
+) -> argparse.Namespace:
+    """Every benchmark's flags (``--quick``, ``--json``), then its header and machine note."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    header(title)
+    print(machine_note())
+    return args
 
 
 def header(title: str) -> None:

@@ -14,7 +14,6 @@ through a session (the floor of any query). Target: under 20 ms at 100,000 learn
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import sys
 import tempfile
@@ -29,8 +28,7 @@ from sqlalchemy import event, text  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
 from bench.common import (  # noqa: E402
-    header,
-    machine_note,
+    bench_arguments,
     make_database,
     median,
     percentile,
@@ -115,14 +113,14 @@ def measure(db: Database, path: Path, now: datetime, runs: int) -> dict[str, Any
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer runs")
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
+    args = bench_arguments(
+        __doc__,
+        "due_query: the claim_due query (select due learners, order by next_due_at, limit 500)",
+        "fewer runs",
+        argv,
+    )
     sizes = (1_000, 10_000, 100_000)
     runs = 50 if args.quick else 200
-    header("due_query: the claim_due query (select due learners, order by next_due_at, limit 500)")
-    print(machine_note())
     print(f"median of {runs} runs each (NOT INDEXED: {max(5, runs // 5)} runs); times in ms")
     results: dict[str, Any] = {"sizes": {}}
     with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp:

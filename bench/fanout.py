@@ -17,7 +17,6 @@ ten seconds shows the limiter holding the bot at Telegram's ~30 messages/s.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import sys
@@ -40,9 +39,8 @@ from bench.common import (  # noqa: E402
     TOKEN,
     EmulatorProcess,
     add_users,
+    bench_arguments,
     due_rows,
-    header,
-    machine_note,
     make_database,
     measured,
     realistic_rows,
@@ -305,12 +303,12 @@ def print_case(case: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 learners only")
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    header("fanout: one tick delivering to N learners due in the same minute")
-    print(machine_note())
+    args = bench_arguments(
+        __doc__,
+        "fanout: one tick delivering to N learners due in the same minute",
+        "1,000 learners only",
+        argv,
+    )
     print("rate limiter OFF for cost figures; emulator in its own process (its CPU shown apart)")
     results = asyncio.run(fanout(args.quick))
     write_json(args.json, results)
