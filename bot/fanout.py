@@ -25,6 +25,7 @@ from bot.limits import telegram_length
 from bot.send_errors import Failure, classify
 from bot.send_marks import before_send
 from bot.services.announcements import INTERRUPTED, Content, Recipient
+from bot.store.short_writes import short_write
 
 logger = logging.getLogger(__name__)
 
@@ -107,26 +108,36 @@ async def _send_one(
     content: Content,
     audience: str,
 ) -> bool:
-    """Deliver to one recipient and settle its row; ``False`` means try again later."""
-    service = context.services.announcements
+    """Deliver to one recipient and settle its row; ``False`` means try again later.
+
+    The row is settled with ``short_write``: on the loop while the database is free, in a
+    thread while the ``sending`` marks of other recipients are being written.
+    """
+    services = context.services
+    state, reason = "sent", None
     try:
         with before_send(partial(marks.record, recipient.delivery_id)):
             await deliver(context.bot, recipient.chat_id, content, audience)
     except TelegramError as error:
         failure = classify(error)
-        if failure is Failure.BLOCKED:
-            service.settle(recipient.delivery_id, "blocked", "blocked the bot")
-            context.services.learners.mark_blocked(recipient.learner_id)
-        elif failure is Failure.GONE:
-            service.settle(recipient.delivery_id, "failed", "the chat no longer exists")
-        elif failure is Failure.REFUSED:
-            service.settle(recipient.delivery_id, "failed", error.message[:200])
-        elif failure is Failure.UNCERTAIN:
-            service.settle(recipient.delivery_id, "failed", INTERRUPTED)
-        else:
+        state, reason = _settlement(failure, error)
+        if failure is Failure.RETRY:
             logger.warning("announcement delivery postponed: %s", error)
-            service.settle(recipient.delivery_id, "pending")
-            return False
-    else:
-        service.settle(recipient.delivery_id, "sent")
-    return True
+        if failure is Failure.BLOCKED:
+            await short_write(
+                services.db, partial(services.learners.mark_blocked, recipient.learner_id)
+            )
+    settle = partial(services.announcements.settle, recipient.delivery_id, state, reason)
+    await short_write(services.db, settle)
+    return state != "pending"
+
+
+def _settlement(failure: Failure, error: TelegramError) -> tuple[str, str | None]:
+    """The recipient's row after ``failure``: its state and the reason the author sees."""
+    return {
+        Failure.BLOCKED: ("blocked", "blocked the bot"),
+        Failure.GONE: ("failed", "the chat no longer exists"),
+        Failure.REFUSED: ("failed", error.message[:200]),
+        Failure.UNCERTAIN: ("failed", INTERRUPTED),
+        Failure.RETRY: ("pending", None),
+    }[failure]

@@ -25,6 +25,7 @@ from bot.handlers.team_keyboards import counting_keyboard
 from bot.send_errors import Failure, classify
 from bot.send_marks import before_send
 from bot.services.delivery import Outgoing, Progress, SentPoll
+from bot.store.short_writes import short_write
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,9 @@ class _Run:
         if failure in (Failure.BLOCKED, Failure.GONE):
             logger.info("learner %s cannot be reached (%s); skipping them",
                         outgoing.learner_id, error.message)  # fmt: skip
-            learners.mark_blocked(outgoing.learner_id)
+            await short_write(
+                self.context.services.db, partial(learners.mark_blocked, outgoing.learner_id)
+            )
             await self.note(in_flight=None, state="failed")
         elif failure is Failure.REFUSED:
             logger.error("Telegram refused delivery %s: %s", delivery_id, error.message)
