@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import NetworkError, TelegramError, TimedOut
 
+from bot.config import RedactingFilter
 from bot.send_errors import Failure, classify
 from bot.send_marks import before_send
 from bot.telegram_http import TelegramHTTP
@@ -155,6 +157,26 @@ async def test_no_answer_in_time_is_a_timeout_that_may_have_arrived() -> None:
 async def test_errors_never_carry_the_token() -> None:
     error = await failure_of(f"http://127.0.0.1:{unused_port()}/bot")
     assert "SECRET" not in str(error) and "SECRET" not in repr(error.__cause__ or "")
+
+
+async def test_an_error_that_names_the_url_is_scrubbed_and_its_traceback_redacted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    error = await failure_of("http://127.0.0.1:99999/bot")  # aiohttp quotes the whole URL
+    assert "SECRET" not in str(error) and "<Bot API URL>" in str(error)
+    assert "SECRET" in str(error.__cause__), "the cause still has it: logs must redact it"
+    logger = logging.getLogger("test.telegram_http")
+    logger.addFilter(RedactingFilter([TOKEN]))
+    try:
+        with caplog.at_level(logging.ERROR):
+            try:
+                raise error
+            except TelegramError:
+                logger.exception("send failed")
+    finally:
+        logger.filters.clear()
+    logged = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert "InvalidUrlClientError" in logged and "SECRET" not in logged
 
 
 async def test_the_hook_runs_once_a_connection_is_ours_and_requests_wait_their_turn() -> None:
