@@ -240,7 +240,7 @@ class Deliveries(Service):
                 served += [slot_day] if claim is not None else []
         else:
             logger.info("skipping a lesson day missed during downtime for learner %s", learner.id)
-        reschedule(session, learner, now, last_served=max(served, default=None))
+        reschedule(session, learner, now, served)
         return claim
 
     def _claim(

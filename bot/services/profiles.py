@@ -62,15 +62,13 @@ def last_delivered_date(session: Session, learner_id: int) -> date | None:
     return session.exec(query).one()
 
 
-_UNREAD = date.min
-
-
 def reschedule(
-    session: Session, learner: Learner, now: datetime, last_served: date | None = _UNREAD
+    session: Session, learner: Learner, now: datetime, served: list[date] | None = None
 ) -> None:
     """Recompute ``next_due_at`` from the learner's choices, status and history.
 
-    ``last_served`` saves the query when the caller already knows the learner's history.
+    ``served`` (the local days already served) saves the query when the caller has read
+    the learner's history; ``None`` means it has not.
     """
     schedule = profile_of(learner).schedule
     deliverable = learner.onboarded and learner.tracks and schedule is not None
@@ -80,12 +78,15 @@ def reschedule(
     if not deliverable or held:
         learner.next_due_at = None
     else:
+        last = (
+            last_delivered_date(session, learner.id)
+            if served is None
+            else max(served, default=None)
+        )
         learner.next_due_at = next_due_at(
             schedule,  # type: ignore[arg-type]
             now=now,
-            last_delivered=(
-                last_delivered_date(session, learner.id) if last_served == _UNREAD else last_served
-            ),
+            last_delivered=last,
             resume_on=learner.resume_on if learner.status == "paused" else None,
         )
     session.add(learner)
