@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
+from bot.content import reports
 from bot.content.loader import check_library
+from bot.content.model import Library
 from bot.health import heartbeat_age
 
 
@@ -63,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     check = lesson_commands.add_parser("check", help="validate every lesson file")
     check.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
     check.set_defaults(handler=_lessons_check)
+    stale = lesson_commands.add_parser("stale", help="list lessons due for clinical review")
+    stale.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
+    stale.add_argument("--within", type=int, default=90, help="days ahead (default 90)")
+    stale.set_defaults(handler=_lessons_stale)
+    items = lesson_commands.add_parser("items", help="item statistics to find weak questions")
+    items.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
+    items.set_defaults(handler=_lessons_items)
     lessons.set_defaults(handler=lambda _args: lessons.print_help() or 2)
     return parser
 
@@ -84,6 +93,48 @@ def _lessons_check(args: argparse.Namespace) -> int:
     )
     for track in library.ordered_tracks():
         print(f"  {track.id}: {len(track.lesson_ids)} lessons")
+    print("Item cues per track (content guide, section 9):")
+    for line in reports.cue_lines(library):
+        print(line)
+    return 0
+
+
+def _valid_library(directory: Path | None) -> Library | None:
+    """Load the library for a report, or print why it cannot be loaded."""
+    directory = directory or Settings.lessons_dir_from_env()
+    library, problems = check_library(directory, datetime.now(UTC).date())
+    if library is None:
+        print(f"{len(problems)} problem(s) in {directory}: run attune lessons check", file=sys.stderr)
+    return library
+
+
+def _lessons_stale(args: argparse.Namespace) -> int:
+    """List lessons whose clinical review falls due within ``--within`` days."""
+    library = _valid_library(args.directory)
+    if library is None:
+        return 1
+    today = datetime.now(UTC).date()
+    due = reports.due_for_review(library, today, args.within)
+    for lesson in due:
+        review = lesson.review
+        assert review is not None  # due_for_review keeps reviewed lessons only
+        flag = " (time-sensitive)" if review.time_sensitive else ""
+        print(f"{review.review_by.isoformat()}  {lesson.id}{flag}  [{review.status.value}]")
+    print(f"{len(due)} lesson(s) due for review within {args.within} days")
+    return 0
+
+
+def _lessons_items(args: argparse.Namespace) -> int:
+    """Print static item cues per track and per question."""
+    library = _valid_library(args.directory)
+    if library is None:
+        return 1
+    print("Per track:")
+    for line in reports.cue_lines(library):
+        print(line)
+    print("Per question (cued first):")
+    for line in reports.question_cue_lines(library):
+        print(line)
     return 0
 
 

@@ -112,6 +112,13 @@ class FieldReader:
 
     def past_date(self, name: str, today: date) -> date | None:
         """A calendar date (YYYY-MM-DD) that is not in the future."""
+        value = self.any_date(name)
+        if value is not None and value > today:
+            self.problem(name, f"{value.isoformat()} is in the future")
+        return value
+
+    def any_date(self, name: str) -> date | None:
+        """A required calendar date in the form YYYY-MM-DD."""
         value = self.data.get(name)
         if value is None:
             self.problem(name, "is required (YYYY-MM-DD)")
@@ -125,8 +132,6 @@ class FieldReader:
         if not isinstance(value, date):
             self.problem(name, f"must be a date (YYYY-MM-DD), found {_kind(value)}")
             return None
-        if value > today:
-            self.problem(name, f"{value.isoformat()} is in the future")
         return value
 
     def sequence(self, name: str, *, minimum: int, maximum: int) -> list[Any] | None:

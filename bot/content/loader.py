@@ -15,16 +15,33 @@ from typing import Any
 import yaml
 
 from bot import limits
+from bot.limits import telegram_length
+from bot.content import item_cues
 from bot.content.fields import SHORT_IDENTIFIER, FieldReader, Problem
-from bot.content.model import Lesson, Library, Question, Source, Track
+from bot.content.model import Lesson, Library, Question, Review, ReviewStatus, Source, Track
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_BODY_WORDS = 180
-TRACK_FIELDS = {"id", "title", "description", "order", "core", "lessons"}
+TRACK_FIELDS = {"id", "title", "description", "order", "core", "objectives", "lessons"}
 LESSON_FIELDS = {
-    "id", "track", "title", "sensitive", "content_note", "body", "try_this",
-    "questions", "sources", "last_reviewed",
+    "id", "track", "title", "sensitive", "content_note", "body", "try_this", "reflect",
+    "questions", "sources", "last_reviewed", "reviewed_by", "review_by", "status",
+    "time_sensitive",
 }  # fmt: skip
+# A time-sensitive fact (a phone option, a guideline version) is re-checked within six
+# months; everything else within two years.
+REVIEW_WITHIN_DAYS = 730
+TIME_SENSITIVE_REVIEW_WITHIN_DAYS = 183
+# Copies of papers and posts are not sources: cite the publisher, a DOI or the
+# official page, which stay put and say what the author actually published.
+MIRROR_HOSTS = (
+    "researchgate.net", "academia.edu", "scribd.com", "semanticscholar.org",
+    "sci-hub", "libgen", "z-lib", "docplayer", "studocu.com", "coursehero.com",
+    "slideshare.net", "issuu.com", "facebook.com", "twitter.com", "x.com",
+    "linkedin.com", "instagram.com", "pinterest.", "reddit.com", "medium.com",
+    "tiktok.com", "youtube.com", "quizlet.com", "yumpu.com", "dokumen.pub",
+    "pdfcoffee.com", "documents.pub", "web.archive.org",
+)  # fmt: skip
 QUESTION_FIELDS = {"id", "question", "options", "explanation"}
 OPTION_FIELDS = {"text", "correct"}
 SOURCE_FIELDS = {"id", "authors", "year", "title", "published_in", "url"}
@@ -110,6 +127,12 @@ def _load_sources(directory: Path, problems: list[Problem]) -> dict[str, Source]
     return sources
 
 
+def _is_mirror(url: str) -> bool:
+    """True for hosts that copy other people's work rather than publish it."""
+    host = url.removeprefix("https://").split("/", 1)[0].lower()
+    return any(host == m or host.endswith("." + m) or m in host for m in MIRROR_HOSTS)
+
+
 def _parse_source(reader: FieldReader) -> Source | None:
     """One registry entry: a full citation with a link readers can follow."""
     reader.reject_unknown(SOURCE_FIELDS)
@@ -121,6 +144,8 @@ def _parse_source(reader: FieldReader) -> Source | None:
     url = reader.text("url", max_length=400)
     if url is not None and not url.startswith("https://"):
         reader.problem("url", "must be a DOI link or official https:// address")
+    elif url is not None and _is_mirror(url):
+        reader.problem("url", "is a copy or social post; cite the DOI or the official page")
     values = (source_id, authors, year, title, published_in, url)
     if any(value is None for value in values):
         return None
@@ -188,6 +213,11 @@ def _parse_track(reader: FieldReader) -> Track | None:
     description = reader.text("description", max_length=200)
     order = reader.integer("order", minimum=0, maximum=999)
     core = reader.boolean("core", default=False)
+    objectives = tuple(
+        text
+        for index, item in enumerate(reader.sequence("objectives", minimum=3, maximum=5) or [])
+        if (text := _objective(reader, index, item)) is not None
+    )
     raw_ids = reader.sequence("lessons", minimum=1, maximum=500) or []
     lesson_ids = tuple(str(item) for item in raw_ids)
     for lesson_id, count in Counter(lesson_ids).items():
@@ -195,7 +225,17 @@ def _parse_track(reader: FieldReader) -> Track | None:
             reader.problem("lessons", f"'{lesson_id}' is listed {count} times")
     if None in (track_id, title, description, order):
         return None
-    return Track(track_id, title, description, order, core, lesson_ids)  # type: ignore[arg-type]
+    return Track(track_id, title, description, order, core, lesson_ids, objectives)  # type: ignore[arg-type]
+
+
+def _objective(reader: FieldReader, index: int, item: Any) -> str | None:
+    """One measurable learning objective: a sentence, not a heading."""
+    if not isinstance(item, str) or not item.strip():
+        reader.problem(f"objectives[{index}]", "must be a sentence of text")
+        return None
+    if telegram_length(item) > 200:
+        reader.problem(f"objectives[{index}]", "is over 200 characters")
+    return item.strip()
 
 
 def _parse_lesson(reader: FieldReader, today: date) -> Lesson | None:
@@ -211,9 +251,11 @@ def _parse_lesson(reader: FieldReader, today: date) -> Lesson | None:
     sensitive = reader.boolean("sensitive", default=False)
     content_note = reader.text("content_note", max_length=200, required=sensitive)
     questions = _parse_questions(reader)
+    reflect = reader.text("reflect", max_length=300, required=False)
     source_ids = tuple(str(s) for s in reader.sequence("sources", minimum=1, maximum=8) or [])
     last_reviewed = reader.past_date("last_reviewed", today)
-    required = (lesson_id, track_id, title, body, try_this, questions, last_reviewed)
+    review = _parse_review(reader, last_reviewed)
+    required = (lesson_id, track_id, title, body, try_this, questions, last_reviewed, review)
     if any(value is None for value in required) or not source_ids:
         return None
     return Lesson(
@@ -227,7 +269,33 @@ def _parse_lesson(reader: FieldReader, today: date) -> Lesson | None:
         last_reviewed=last_reviewed,  # type: ignore[arg-type]
         sensitive=sensitive,
         content_note=content_note,
+        review=review,
+        reflect=reflect,
     )
+
+
+def _parse_review(reader: FieldReader, last_reviewed: date | None) -> Review | None:
+    """Who checked the lesson and when it is due again; a reviewer is never invented."""
+    reviewed_by = reader.text("reviewed_by", max_length=120)
+    review_by = reader.any_date("review_by")
+    time_sensitive = reader.boolean("time_sensitive", default=False)
+    raw_status = reader.text("status", max_length=40)
+    status = None
+    if raw_status is not None:
+        try:
+            status = ReviewStatus(raw_status)
+        except ValueError:
+            allowed = ", ".join(s.value for s in ReviewStatus)
+            reader.problem("status", f"'{raw_status}' is not one of: {allowed}")
+    if last_reviewed is not None and review_by is not None:
+        within = TIME_SENSITIVE_REVIEW_WITHIN_DAYS if time_sensitive else REVIEW_WITHIN_DAYS
+        if review_by <= last_reviewed:
+            reader.problem("review_by", "must be after last_reviewed")
+        elif (review_by - last_reviewed).days > within:
+            reader.problem("review_by", f"must be within {within} days of last_reviewed")
+    if reviewed_by is None or review_by is None or status is None:
+        return None
+    return Review(reviewed_by, review_by, status, time_sensitive)
 
 
 def _parse_questions(reader: FieldReader) -> tuple[Question, ...] | None:
@@ -277,7 +345,10 @@ def _parse_question(reader: FieldReader) -> Question | None:
         return None
     if None in (question_id, text, explanation):
         return None
-    return Question(question_id, text, tuple(options), correct[0], explanation)  # type: ignore[arg-type]
+    question = Question(question_id, text, tuple(options), correct[0], explanation)  # type: ignore[arg-type]
+    for message in item_cues.question_problems(question):
+        reader.problem("options", message)
+    return question
 
 
 def _check_cross_references(
@@ -305,3 +376,20 @@ def _check_cross_references(
                 problems.append(Problem(lesson_file, "sources", f"'{source_id}' is unregistered"))
     for source_id in sorted(set(sources) - cited):
         problems.append(Problem(str(directory / "sources"), source_id, "is cited by no lesson"))
+    _check_tracks_teach_well(directory, found, problems)
+
+
+def _check_tracks_teach_well(directory: Path, found: _Found, problems: list[Problem]) -> None:
+    """Track-wide item-writing rules, and a reflection prompt for every core lesson."""
+    for track in found.tracks.values():
+        track_file = str(directory / track.id / "track.yaml")
+        lessons = [found.lessons[i] for i in track.lesson_ids if i in found.lessons]
+        cues = item_cues.track_cues(q for lesson in lessons for q in lesson.questions)
+        for message in item_cues.track_problems(cues):
+            problems.append(Problem(track_file, "questions", message))
+        if not track.core:
+            continue
+        for lesson in lessons:
+            if lesson.reflect is None:
+                where = found.paths[lesson.id]
+                problems.append(Problem(where, "reflect", "is required in a core track"))

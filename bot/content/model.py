@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from functools import cached_property
 
 
@@ -34,6 +35,28 @@ class Question:
     explanation: str
 
 
+class ReviewStatus(StrEnum):
+    """Where a lesson stands in clinical review; shown to readers of the disclosure."""
+
+    DRAFT = "draft-clinical-review"
+    REVIEWED = "clinically-reviewed"
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Who last checked a lesson, and when it must be checked again.
+
+    ``reviewed_by`` names a person or a role, never an invented credential: until a
+    licensed clinician signs a lesson off it names the author role and the status stays
+    draft. ``time_sensitive`` marks facts that change (phone options, guideline versions).
+    """
+
+    reviewed_by: str
+    review_by: date
+    status: ReviewStatus
+    time_sensitive: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Lesson:
     """A two-minute lesson: a short body, one practical takeaway and its quiz."""
@@ -48,6 +71,8 @@ class Lesson:
     last_reviewed: date
     sensitive: bool = False
     content_note: str | None = None
+    review: Review | None = None
+    reflect: str | None = None
 
     def question(self, question_id: str) -> Question | None:
         """Find a question by its id within this lesson."""
@@ -64,6 +89,7 @@ class Track:
     order: int
     core: bool
     lesson_ids: tuple[str, ...]
+    objectives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
