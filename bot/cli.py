@@ -104,7 +104,9 @@ def _valid_library(directory: Path | None) -> Library | None:
     directory = directory or Settings.lessons_dir_from_env()
     library, problems = check_library(directory, datetime.now(UTC).date())
     if library is None:
-        print(f"{len(problems)} problem(s) in {directory}: run attune lessons check", file=sys.stderr)
+        print(
+            f"{len(problems)} problem(s) in {directory}: run attune lessons check", file=sys.stderr
+        )
     return library
 
 

@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 
 from bot import limits
-from bot.limits import telegram_length
 from bot.content import item_cues
 from bot.content.fields import SHORT_IDENTIFIER, FieldReader, Problem
 from bot.content.model import Lesson, Library, Question, Review, ReviewStatus, Source, Track
+from bot.limits import telegram_length
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_BODY_WORDS = 180

@@ -43,8 +43,13 @@ def question_cue_lines(library: Library) -> list[str]:
                     flags.append(f"{absolute} absolute distractor(s)")
                 spread = max(lengths) - min(lengths)
                 label = "; ".join(flags) or "no static cue"
-                rows.append((len(flags), f"  {lesson.id} {question.id}: {label}; "
-                             f"option lengths {lengths} (spread {spread})"))
+                rows.append(
+                    (
+                        len(flags),
+                        f"  {lesson.id} {question.id}: {label}; "
+                        f"option lengths {lengths} (spread {spread})",
+                    )
+                )
     rows.sort(key=lambda row: -row[0])
     return [line for _, line in rows]
 

@@ -165,7 +165,8 @@ YAML_VALUES = st.recursive(
     max_leaves=12,
 )
 FIELDS = ["id", "track", "title", "body", "try_this", "questions", "sources", "last_reviewed",
-          "sensitive", "content_note"]  # fmt: skip
+          "sensitive", "content_note", "reflect", "reviewed_by", "review_by", "status",
+          "time_sensitive"]  # fmt: skip
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -194,3 +195,136 @@ def test_arbitrary_bytes_are_a_problem_not_a_crash(library: Path, raw: bytes) ->
         assert found
     finally:
         path.unlink()
+
+
+TRACK = "cultural-humility/track.yaml"
+BURNOUT = "burnout-prevention/icd11-occupational.yaml"
+
+
+def make_key_longest(data: dict) -> None:  # type: ignore[type-arg]
+    """Lengthen each key a little past the longest distractor (a cue, but no wide margin)."""
+    for question in data["questions"]:
+        options = question["options"]
+        longest = max(len(option["text"]) for option in options)
+        for option in options:
+            if option.get("correct"):
+                option["text"] = option["text"].ljust(longest + 3, ".")
+
+
+def test_a_track_whose_key_is_mostly_the_longest_option_is_refused(library: Path) -> None:
+    edit(library, LESSON, make_key_longest)
+    track_file = library / TRACK
+    assert problems(library) == [
+        f"{track_file}: questions: the correct option is the longest in 2 of 4 questions "
+        "(50%); at most 30% (content guide, section 9)"
+    ]
+
+
+def test_a_key_far_longer_than_every_other_option_is_refused(library: Path) -> None:
+    def wide(data: dict) -> None:  # type: ignore[type-arg]
+        options = data["questions"][1]["options"]
+        for option, text in zip(options, ["a" * 40, "b" * 50, "c" * 80, "d" * 30], strict=True):
+            option["text"] = text
+
+    edit(library, LESSON, wide)
+    assert problems(library) == [
+        f"{library / LESSON}: questions[1].options: the correct option is 1.6 times as long as "
+        "the next; at most 1.5 (a length cue)"
+    ]
+
+
+def test_absolute_words_in_more_than_8_percent_of_wrong_options_are_refused(
+    library: Path,
+) -> None:
+    def absolute(data: dict) -> None:  # type: ignore[type-arg]
+        data["questions"][0]["options"][0]["text"] = "Clients always know what they need."
+
+    edit(library, BURNOUT, absolute)
+    assert problems(library) == [
+        f"{library / 'burnout-prevention/track.yaml'}: questions: 1 of 12 wrong options use "
+        "always/never/only/all (8%); at most 8%"
+    ]
+    edit(library, BURNOUT, lambda d: d["questions"][1]["options"][0].update(text="Never, at all."))
+    assert problems(library) == [
+        f"{library / 'burnout-prevention/track.yaml'}: questions: 2 of 12 wrong options use "
+        "always/never/only/all (17%); at most 8%"
+    ]
+
+
+def test_all_of_the_above_is_refused(library: Path) -> None:
+    edit(
+        library, LESSON, lambda d: d["questions"][0]["options"][3].update(text="None of the above")
+    )
+    assert problems(library) == [
+        f'{library / LESSON}: questions[0].options: no "all of the above" or "none of the above" '
+        "options"
+    ]
+
+
+def test_every_lesson_names_its_reviewer_status_and_next_review(library: Path) -> None:
+    def strip(data: dict) -> None:  # type: ignore[type-arg]
+        del data["reviewed_by"]
+        data["status"] = "approved-by-nobody"
+        data["review_by"] = "2026-11-01"
+
+    edit(library, LESSON, strip)
+    assert problems(library) == [
+        f"{library / LESSON}: review_by: must be after last_reviewed",
+        f"{library / LESSON}: reviewed_by: is required",
+        f"{library / LESSON}: status: 'approved-by-nobody' is not one of: "
+        "draft-clinical-review, clinically-reviewed",
+    ]
+
+
+def test_a_time_sensitive_lesson_is_due_again_within_six_months(library: Path) -> None:
+    edit(library, LESSON, lambda d: d.update(time_sensitive=True, review_by="2027-11-22"))
+    assert problems(library) == [
+        f"{library / LESSON}: review_by: must be within 183 days of last_reviewed"
+    ]
+    edit(library, LESSON, lambda d: d.update(review_by="2027-05-01"))
+    assert problems(library) == []
+
+
+def test_tracks_need_objectives_and_core_lessons_a_reflection_prompt(library: Path) -> None:
+    edit(library, TRACK, lambda d: d.update(objectives=["Only one"]))
+    edit(library, LESSON, lambda d: d.pop("reflect"))
+    assert problems(library) == [
+        f"{library / LESSON}: reflect: is required in a core track",
+        f"{library / TRACK}: objectives: has 1 entries; expected 3 to 5",
+    ]
+
+
+def test_mirror_and_social_hosts_are_not_sources(library: Path) -> None:
+    registry = library / "sources" / "fixture.yaml"
+    data = yaml.safe_load(registry.read_text())
+    data[0]["url"] = "https://www.researchgate.net/publication/123_paper"
+    registry.write_text(yaml.safe_dump(data, allow_unicode=True))
+    assert problems(library) == [
+        f"{registry}: [0].url: is a copy or social post; cite the DOI or the official page"
+    ]
+
+
+def test_stale_lists_lessons_due_for_review(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(library, LESSON, lambda d: d.update(review_by="2026-12-20", time_sensitive=True))
+    assert main(["lessons", "stale", str(library), "--within", "36500"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "2026-12-20  ch-competence-vs-humility (time-sensitive)  [draft-clinical-review]"
+    )
+    assert lines[-1] == "4 lesson(s) due for review within 36500 days"
+    assert main(["lessons", "stale", str(library), "--within", "0"]) == 0
+    assert "lesson(s) due for review within 0 days" in capsys.readouterr().out
+
+
+def test_items_reports_cues_per_track_and_per_question(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lessons", "items", str(library)]) == 0
+    out = capsys.readouterr().out
+    assert "burnout-prevention: 4 questions; correct is longest 25%" in out
+    lines = out.splitlines()
+    first_question = lines.index("Per question (cued first):") + 1
+    assert lines[first_question].startswith("  bp-icd11-occupational q1: key longest x1.03;")
+    assert "  bp-maslach-three-dimensions q2: no static cue; option lengths" in out
