@@ -13,6 +13,7 @@ from html import escape
 from bot.content.model import Lesson, Source
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
+from bot.safety.resources import CrisisResources
 from bot.services.announcements import AnnouncementView, Report
 from bot.services.answers import DaySummary
 from bot.services.challenges import BoardView, Broadcast, StatsView
@@ -42,14 +43,22 @@ PRIVACY = (
     "details: bot chats are stored on Telegram's servers."
 )
 
-CRISIS = (
-    "<b>If you or someone else is in immediate danger, call your local emergency number "
-    "now.</b>\n"
-    "• In the US: call or text <b>988</b> (988 Suicide &amp; Crisis Lifeline), or chat at "
-    "988lifeline.org.\n"
-    "• In Canada: call or text <b>9-8-8</b>.\n"
-    "• Elsewhere: find a free, confidential helpline in your country at findahelpline.com."
-)
+
+def crisis_block(resources: CrisisResources) -> str:
+    """The crisis resources for the learner's country, as /help and the distress reply show."""
+    emergency = resources.emergency or "your local emergency number"
+    lines = "\n".join(f"• {line}" for line in resources.lines)
+    return f"<b>If you or someone else is in immediate danger, call {emergency} now.</b>\n{lines}"
+
+
+def crisis_reply(resources: CrisisResources) -> str:
+    """The answer to a message that may come from someone in crisis: calm, short, now."""
+    return (
+        "Thank you for telling me. You don't have to go through this alone, and people "
+        f"can help right now.\n\n{crisis_block(resources)}\n\n"
+        "I'm a learning bot, so I can't respond to emergencies or talk this through with "
+        "you. Your lessons will be here whenever you want to come back."
+    )
 
 
 def welcome(first_name: str) -> str:
@@ -271,8 +280,9 @@ def resumed(profile: Profile) -> str:
     return f"Welcome back.\n{next_lesson_line(profile)}"
 
 
-HELP = (
-    "<b>What I can do</b>\n"
+HELP_TITLE = "<b>What I can do</b>"
+HELP_COMMANDS = (
+    HELP_TITLE + "\n"
     "/today: today's lesson (again)\n"
     "/progress: streak, rest days and what you've learned\n"
     "/settings: tracks, time, time zone and days\n"
@@ -285,8 +295,14 @@ HELP = (
     "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
-    "/about: what Attune is\n\n" + CRISIS
+    "/about: what Attune is"
 )
+
+
+def help_text(resources: CrisisResources) -> str:
+    """/help: the commands, then the crisis resources for the learner's country."""
+    return f"{HELP_COMMANDS}\n\n{crisis_block(resources)}"
+
 
 ABOUT = (
     "<b>Attune</b> is an open-source microlearning bot for mental-health clinicians: "

@@ -12,6 +12,7 @@ from bot import texts
 from bot.handlers import announcements, keyboards, steps
 from bot.handlers.context import AttuneContext
 from bot.handlers.onboarding import BAD_INPUT, apply_typed
+from bot.handlers.safety import answered_distress
 from bot.learning.numbers import is_digits
 from bot.lesson_send import send_outgoing
 
@@ -134,8 +135,11 @@ async def stop(update: Update, context: AttuneContext) -> None:
 
 
 async def help_command(update: Update, context: AttuneContext) -> None:
-    """Commands and crisis resources."""
-    await _reply(update, texts.HELP)
+    """Commands, and crisis resources for the learner's country (from their time zone)."""
+    user = update.effective_user
+    profile = context.services.learners.get(user.id) if user else None
+    resources = context.services.safety.resources_for_zone(profile.zone if profile else None)
+    await _reply(update, texts.help_text(resources))
 
 
 async def about(update: Update, context: AttuneContext) -> None:
@@ -152,11 +156,14 @@ async def unknown(update: Update, context: AttuneContext) -> None:
 
 async def not_understood(update: Update, context: AttuneContext) -> None:
     """A photo or document may be an announcement; anything else we have no use for."""
-    user = update.effective_user
+    user, message = update.effective_user, update.effective_message
     profile = context.services.learners.get(user.id) if user else None
     step = (profile.pending_step if profile else None) or ""
     if step.startswith("announce:"):
         await announcements.capture(update, context, step)
+        return
+    zone = profile.zone if profile else None
+    if message is not None and await answered_distress(message, context, message.caption, zone):
         return
     await _reply(update, texts.NOT_UNDERSTOOD)
 

@@ -13,6 +13,7 @@ from telegram.constants import ParseMode
 from bot import texts
 from bot.handlers import announcements, keyboards, privacy, steps, teams
 from bot.handlers.context import AttuneContext
+from bot.handlers.safety import answered_distress
 from bot.learning.join_codes import DEEP_LINK_PREFIX
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
 from bot.services.learners import StepResult
@@ -131,10 +132,18 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     if message is None or user is None or message.text is None:
         return
     profile = context.services.learners.get(user.id)
+    step = (profile.pending_step if profile else None) or ""
+    zone = profile.zone if profile else None
+    if await answered_distress(message, context, message.text, zone) and not step.startswith(
+        "announce:"
+    ):
+        # Nothing typed in distress is saved as a setting or a name; the step stays open.
+        # An announcement draft is the facilitator's words to the team and goes on.
+        return
     if profile is None:
         await message.reply_text(texts.NEED_START)
         return
-    text, step = message.text, profile.pending_step or ""
+    text = message.text
     if step.startswith("announce:"):
         await announcements.capture(update, context, step)
         return

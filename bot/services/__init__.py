@@ -13,6 +13,7 @@ from bot.services.delivery import Deliveries
 from bot.services.learners import Learners
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
+from bot.services.safety import Safety
 from bot.services.teams import Teams
 from bot.store.engine import Database
 
@@ -32,6 +33,7 @@ class Services:
     teams: Teams
     challenges: Challenges
     announcements: Announcements
+    safety: Safety
 
     @classmethod
     def create(
@@ -59,4 +61,5 @@ class Services:
             teams=Teams(db, library, clock),
             challenges=Challenges(db, library, clock),
             announcements=announcements,
+            safety=Safety(),
         )

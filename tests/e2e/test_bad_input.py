@@ -106,6 +106,10 @@ async def test_help_lists_commands_and_crisis_resources(harness: Harness) -> Non
     h.user(ANN, "Ann")
     text = await reply_to(h, "/help")
     assert "/today" in text and "/pause" in text
-    assert "988" in text and "local emergency number" in text and "findahelpline.com" in text
+    # No time zone yet, so no country: the region-neutral resources.
+    assert "local emergency number" in text and "findahelpline.com" in text and "988" not in text
+    await h.onboard(ANN, zone="America/Chicago")
+    text = await reply_to(h, "/help")
+    assert "/today" in text and "call 911 now" in text and "988lifeline.org" in text
     about = await reply_to(h, "/about")
     assert "not clinical advice" in about

@@ -22,7 +22,7 @@ def title(text: str) -> str:
     return re.sub(r"<[^>]+>", "", text.splitlines()[0])
 
 
-HELP, ABOUT = title(texts.HELP), title(texts.ABOUT)
+HELP, ABOUT = title(texts.HELP_TITLE), title(texts.ABOUT)
 
 
 @contextlib.asynccontextmanager
