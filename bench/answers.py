@@ -48,12 +48,12 @@ from bench.common import (  # noqa: E402
     realistic_rows,
     write_json,
 )
-from bot.app import build_application, build_services, start_bot, stop_bot  # noqa: E402
 from bot.clock import ManualClock  # noqa: E402
 from bot.config import Secret, Settings  # noqa: E402
 from bot.content.model import Library  # noqa: E402
 from bot.learning.schedule import local_date  # noqa: E402
 from bot.store.models import Delivery, QuizPoll  # noqa: E402
+from bot.telegram.app import build_application, build_services, start_bot, stop_bot  # noqa: E402
 
 RATE = 200.0
 SLOW = 50.0

@@ -35,9 +35,9 @@ from bench.common import (  # noqa: E402
     realistic_rows,
     write_json,
 )
-from bot.jobs import CLAIM_BATCH  # noqa: E402
 from bot.store.engine import Database  # noqa: E402
 from bot.store.models import Learner  # noqa: E402
+from bot.telegram.jobs import CLAIM_BATCH  # noqa: E402
 
 # 07:30 in New York (EST): the busiest tick of the synthetic population.
 BUSY = datetime(2026, 3, 2, 12, 30, 10, tzinfo=UTC)

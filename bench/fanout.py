@@ -1,14 +1,14 @@
 """Fan-out: N learners due in the same minute, one delivery tick, the real bot.
 
 The bot (``build_application(..., rate_limiter=False)``, everything else as in
-production) runs ``bot.jobs.tick`` in this process against ``python -m bot.emulator`` in
+production) runs ``bot.telegram.jobs.tick`` in this process against ``python -m bot.emulator`` in
 another, so the emulator's CPU is not counted as ours. Each delivery is the lesson text
 and two quiz polls, with every part recorded in SQLite as it goes out.
 
 Baseline (same run, same emulator, same concurrency of 32 and the same number of
 connections): a bare ``telegram.Bot`` with PTB's stock HTTP client, sending the same lesson
 texts and polls, with no database and no application. The bot's own HTTP client
-(``bot.telegram_http``) is part of what is measured: choosing it is part of our cost. A
+(``bot.telegram.sending.http``) is part of what is measured: choosing it is part of our cost. A
 second bare loop over that same client shows what the bot adds beyond the transport.
 
 With the ``AIORateLimiter`` on (production), the achieved messages per second over about
@@ -46,23 +46,23 @@ from bench.common import (  # noqa: E402
     realistic_rows,
     write_json,
 )
-from bot import texts  # noqa: E402
-from bot.app import (  # noqa: E402
+from bot.clock import ManualClock  # noqa: E402
+from bot.config import Secret, Settings  # noqa: E402
+from bot.content.model import Library  # noqa: E402
+from bot.emulator import EmulatorClient  # noqa: E402
+from bot.learning.curriculum import pick_next_lesson  # noqa: E402
+from bot.store.models import Delivery  # noqa: E402
+from bot.telegram import texts  # noqa: E402
+from bot.telegram.app import (  # noqa: E402
     CONNECTIONS,
     build_application,
     build_services,
     start_bot,
     stop_bot,
 )
-from bot.clock import ManualClock  # noqa: E402
-from bot.config import Secret, Settings  # noqa: E402
-from bot.content.model import Library  # noqa: E402
-from bot.emulator import EmulatorClient  # noqa: E402
-from bot.handlers.context import AttuneContext  # noqa: E402
-from bot.jobs import CONCURRENT_SENDS, tick  # noqa: E402
-from bot.learning.curriculum import pick_next_lesson  # noqa: E402
-from bot.store.models import Delivery  # noqa: E402
-from bot.telegram_http import TelegramHTTP  # noqa: E402
+from bot.telegram.context import AttuneContext  # noqa: E402
+from bot.telegram.jobs import CONCURRENT_SENDS, tick  # noqa: E402
+from bot.telegram.sending.http import TelegramHTTP  # noqa: E402
 
 DUE_AT = NOW - timedelta(seconds=10)
 TARGET_RATIO = 1.3

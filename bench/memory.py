@@ -38,11 +38,11 @@ def child(db_path: str, base_url: str, tmp: str) -> None:
     import asyncio
 
     from bench.common import LESSONS, NOW, TOKEN
-    from bot.app import build_application, build_services, start_bot, stop_bot
     from bot.clock import ManualClock
     from bot.config import Secret, Settings
-    from bot.handlers.context import AttuneContext
-    from bot.jobs import tick
+    from bot.telegram.app import build_application, build_services, start_bot, stop_bot
+    from bot.telegram.context import AttuneContext
+    from bot.telegram.jobs import tick
 
     stages.append(("+ imports (baseline)", _status()["VmRSS"]))
     settings = Settings(

@@ -15,16 +15,22 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
-from bot import texts
-from bot.app import AttuneApplication, build_application, build_services, start_bot, stop_bot
 from bot.clock import OffsetClock
 from bot.config import Secret, Settings
 from bot.content.loader import ContentError
 from bot.emulator import BotApiEmulator
 from bot.emulator.terminal import TerminalChat
-from bot.handlers.context import AttuneContext
-from bot.jobs import tick
 from bot.services import Services
+from bot.telegram import texts
+from bot.telegram.app import (
+    AttuneApplication,
+    build_application,
+    build_services,
+    start_bot,
+    stop_bot,
+)
+from bot.telegram.context import AttuneContext
+from bot.telegram.jobs import tick
 
 DEMO_USER_ID = 100_001
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.app import ALLOWED_UPDATES, build_application, build_services
 from bot.clock import SystemClock
 from bot.config import Settings, configure_logging
 from bot.content.loader import ContentError
+from bot.telegram.app import ALLOWED_UPDATES, build_application, build_services
 
 logger = logging.getLogger(__name__)
 

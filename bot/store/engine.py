@@ -83,7 +83,7 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     # No checkpoint inside a commit: it copies the log into the database and syncs it,
     # tens of milliseconds on the event loop for whichever answer crossed the threshold.
-    # ``Database.checkpoint`` runs from a background job instead (``bot.jobs``).
+    # ``Database.checkpoint`` runs from a background job instead (``bot.telegram.jobs``).
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()

@@ -36,8 +36,6 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot import texts
-from bot.app import build_services
 from bot.clock import SystemClock
 from bot.config import Secret, Settings
 from bot.content.model import Lesson
@@ -50,6 +48,8 @@ from bot.store.models import (
     Learner,
     Membership,
 )
+from bot.telegram import texts
+from bot.telegram.app import build_services
 from tests.e2e.harness import LESSONS, TOKEN
 from tests.e2e.test_attune_run import spawn_attune
 

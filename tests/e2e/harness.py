@@ -15,15 +15,21 @@ from typing import Any
 
 from telegram.ext import CallbackContext
 
-from bot import fanout
-from bot.app import AttuneApplication, build_application, build_services, start_bot, stop_bot
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
-from bot.handlers.context import AttuneContext
-from bot.jobs import tick
 from bot.services import Services
+from bot.telegram.app import (
+    AttuneApplication,
+    build_application,
+    build_services,
+    start_bot,
+    stop_bot,
+)
+from bot.telegram.context import AttuneContext
+from bot.telegram.jobs import tick
+from bot.telegram.sending import announcements as fanout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from bot import texts
+from bot.telegram import texts
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.test_delivery import MONDAY_0730, deliveries, lesson_messages
 

@@ -9,9 +9,9 @@ import pytest
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode, PollType
 
-from bot import texts
 from bot.content.loader import load_library
 from bot.emulator import BotApiEmulator
+from bot.telegram import texts
 from tests.unit.test_library import LESSONS
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from telegram import Update
 from telegram.ext import TypeHandler
 
-from bot import texts
-from bot.handlers.context import AttuneContext
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
 from tests.e2e.harness import Harness
 
 ANN, BEN = 2001, 2002

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import texts
 from bot.content.loader import load_library
 from bot.content.model import Library
 from bot.limits import MESSAGE_TEXT, telegram_length
+from bot.telegram import texts
 
 LESSONS = Path(__file__).resolve().parents[2] / "lessons"
 CORE = ("cultural-humility", "trauma-informed-care", "burnout-prevention")

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.store import schema
 from bot.store.engine import Database
 from bot.store.models import Learner
-from bot.store.short_writes import short_write
+from bot.telegram.writes import short_write
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 THREADS = 8

@@ -18,10 +18,6 @@ from hypothesis import strategies as st
 
 from bot.clock import SystemClock
 from bot.content.loader import load_library
-from bot.handlers import keyboards
-from bot.handlers import team_keyboards as tk
-from bot.handlers.keyboards import Action, parse_callback
-from bot.handlers.team_keyboards import TeamAction, parse_team_callback
 from bot.learning.join_codes import (
     ALPHABET,
     LENGTH,
@@ -33,7 +29,11 @@ from bot.learning.join_codes import (
 from bot.learning.moments import Moment, parse_moment
 from bot.learning.schedule import DAY_NAMES, parse_days, parse_time, parse_zone, zone_info
 from bot.limits import CALLBACK_DATA_BYTES
-from bot.texts import days_label
+from bot.telegram import keyboards
+from bot.telegram import team_keyboards as tk
+from bot.telegram.keyboards import Action, parse_callback
+from bot.telegram.team_keyboards import TeamAction, parse_team_callback
+from bot.telegram.texts import days_label
 
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
 NOW = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ import aiohttp
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.group_commit import GroupCommit
-from bot.send_errors import Failure, classify, may_have_arrived
+from bot.telegram.sending.failures import Failure, classify, may_have_arrived
+from bot.telegram.sending.group_commit import GroupCommit
 
 
 def caused(error: Exception, cause: Exception) -> Exception:

@@ -18,9 +18,9 @@ from telegram import Bot, InputFile
 from telegram.error import NetworkError, TelegramError, TimedOut
 
 from bot.config import RedactingFilter
-from bot.send_errors import Failure, classify
-from bot.send_marks import before_send
-from bot.telegram_http import TelegramHTTP
+from bot.telegram.sending.failures import Failure, classify
+from bot.telegram.sending.http import TelegramHTTP
+from bot.telegram.sending.marks import before_send
 
 TOKEN = "123456:SECRET-token-never-logged"
 OK_MESSAGE = {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
-from bot.update_order import PerChatUpdateProcessor, order_keys
+from bot.telegram.update_order import PerChatUpdateProcessor, order_keys
 
 WHEN = datetime(2026, 3, 2, tzinfo=UTC)
 

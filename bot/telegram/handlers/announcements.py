@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot import fanout, texts
-from bot.handlers import steps
-from bot.handlers.context import AttuneContext
-from bot.handlers.teams import refuse
 from bot.learning.moments import parse_moment
 from bot.learning.numbers import small_id
 from bot.limits import MESSAGE_TEXT, telegram_length
 from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, Content
 from bot.services.teams import TeamProblem
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import steps
+from bot.telegram.handlers.teams import refuse
+from bot.telegram.sending import announcements as fanout
 
 CAPTION_LIMIT = 1024
 CANCELLABLE_STEPS = ("announce:", "schedule:", "rename:")

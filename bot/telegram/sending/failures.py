@@ -12,7 +12,7 @@ from enum import Enum
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.telegram_http import NEVER_SENT, TRANSPORT_ERRORS
+from bot.telegram.sending.http import NEVER_SENT, TRANSPORT_ERRORS
 
 GONE_CHAT = ("chat not found", "user is deactivated", "bot was kicked")
 # Telegram answered, and said no: nothing was delivered.
@@ -24,7 +24,7 @@ def may_have_arrived(error: TelegramError) -> bool:
 
     An answer from Telegram, even a 5xx, means the method failed: no. So does a
     connection that never opened. A timeout or a connection lost mid-request (a client
-    error behind PTB's ``NetworkError``, see ``bot.telegram_http``) means maybe.
+    error behind PTB's ``NetworkError``, see ``bot.telegram.sending.http``) means maybe.
     """
     if isinstance(error, _REFUSED) or not isinstance(error, NetworkError):
         return False

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
-from bot.handlers import challenges, steps, teams
-from bot.handlers import team_keyboards as kb
-from bot.handlers.context import AttuneContext
 from bot.services.teams import TeamProblem
+from bot.telegram import team_keyboards as kb
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import challenges, steps, teams
 
 
 async def run_team_action(

@@ -12,11 +12,10 @@ from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot import texts
-from bot.handlers import keyboards
-from bot.handlers.context import AttuneContext
 from bot.services.learners import StepResult
 from bot.services.profiles import Profile
+from bot.telegram import keyboards, texts
+from bot.telegram.context import AttuneContext
 
 PROMPTS = {
     "tracks": texts.ASK_TRACKS,

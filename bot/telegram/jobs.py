@@ -1,7 +1,7 @@
 """The delivery tick: what is due now, and the notices that go with challenges.
 
 The JobQueue is only a trigger: what is due comes from the database every tick, so a
-restart, a crash or downtime loses nothing. Sending a lesson is ``bot.lesson_send``.
+restart, a crash or downtime loses nothing. Sending a lesson is ``bot.telegram.sending.lessons``.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import logging
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import fanout, texts
 from bot.config import Settings
-from bot.group_commit import GroupCommit
-from bot.handlers.context import AttuneContext
 from bot.health import write_heartbeat
-from bot.lesson_send import in_flight, send_outgoing
 from bot.services.delivery import Outgoing
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.sending import announcements as fanout
+from bot.telegram.sending.group_commit import GroupCommit
+from bot.telegram.sending.lessons import in_flight, send_outgoing
 
 logger = logging.getLogger(__name__)
 

@@ -25,15 +25,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
-from bot.handlers import (
+from bot.services import Services
+from bot.store import schema
+from bot.store.engine import Database
+from bot.telegram import keyboards, texts
+from bot.telegram.context import AttuneContext, attach_services
+from bot.telegram.handlers import (
     announcements,
     commands,
     errors,
-    keyboards,
     membership,
     onboarding,
     privacy,
@@ -41,13 +44,9 @@ from bot.handlers import (
     team_actions,
     teams,
 )
-from bot.handlers.context import AttuneContext, attach_services
-from bot.jobs import CHECKPOINT_SECONDS, checkpoint, tick
-from bot.services import Services
-from bot.store import schema
-from bot.store.engine import Database
-from bot.telegram_http import TelegramHTTP
-from bot.update_order import PerChatUpdateProcessor
+from bot.telegram.jobs import CHECKPOINT_SECONDS, checkpoint, tick
+from bot.telegram.sending.http import TelegramHTTP
+from bot.telegram.update_order import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 

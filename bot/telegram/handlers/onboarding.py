@@ -10,13 +10,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import texts
-from bot.handlers import announcements, keyboards, privacy, steps, teams
-from bot.handlers.context import AttuneContext
-from bot.handlers.safety import answered_distress
 from bot.learning.join_codes import DEEP_LINK_PREFIX
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
 from bot.services.learners import StepResult
+from bot.telegram import keyboards, texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import announcements, privacy, steps, teams
+from bot.telegram.handlers.safety import answered_distress
 
 MAX_TYPED_ANSWER = 200
 

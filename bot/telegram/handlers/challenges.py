@@ -7,15 +7,15 @@ import io
 import re
 from datetime import date
 
-from bot import texts
-from bot.handlers import steps
-from bot.handlers import team_keyboards as kb
-from bot.handlers.context import AttuneContext
-from bot.handlers.teams import refuse, team_of
 from bot.learning.challenges import valid_length
 from bot.learning.schedule import local_date
 from bot.services.challenges import StatsView
 from bot.services.teams import TeamProblem
+from bot.telegram import team_keyboards as kb
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import steps
+from bot.telegram.handlers.teams import refuse, team_of
 
 TYPED = re.compile(r"^(?P<track>.+?)\s+(?P<days>\d{1,4})(?:\s+(?P<start>\d{4}-\d{2}-\d{2}))?$")
 

@@ -8,8 +8,8 @@ from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import texts
-from bot.handlers.context import AttuneContext
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from functools import partial
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import texts
-from bot.handlers.context import AttuneContext
-from bot.store.short_writes import short_write
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.writes import short_write
 
 
 async def on_poll_answer(update: Update, context: AttuneContext) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from telegram import Message
 from telegram.constants import ParseMode
 
-from bot import texts
-from bot.handlers.context import AttuneContext
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
 
 
 async def answered_distress(

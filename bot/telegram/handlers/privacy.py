@@ -7,9 +7,9 @@ import json
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import texts
-from bot.handlers import keyboards, steps
-from bot.handlers.context import AttuneContext
+from bot.telegram import keyboards, texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import steps
 
 
 async def my_data(update: Update, context: AttuneContext) -> None:

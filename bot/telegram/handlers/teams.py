@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import texts
-from bot.handlers import steps
-from bot.handlers import team_keyboards as kb
-from bot.handlers.context import AttuneContext
 from bot.learning.join_codes import deep_link_payload, display
 from bot.learning.numbers import small_id
 from bot.services.teams import TeamProblem, TeamView
+from bot.telegram import team_keyboards as kb
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import steps
 
 
 async def refuse(context: AttuneContext, chat_id: int, problem: TeamProblem) -> None:

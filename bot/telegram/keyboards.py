@@ -12,10 +12,10 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
 from bot.content.model import Library
 from bot.learning.schedule import DAY_NAMES, parse_time, parse_zone, zone_info
 from bot.limits import CALLBACK_DATA_BYTES
+from bot.telegram import texts
 
 COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "12:30", "17:30", "19:00", "21:00")
 COMMON_ZONES = (

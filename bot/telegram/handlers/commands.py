@@ -8,13 +8,13 @@ from typing import TypeVar
 from telegram import Update
 from telegram.constants import ParseMode
 
-from bot import texts
-from bot.handlers import announcements, keyboards, steps
-from bot.handlers.context import AttuneContext
-from bot.handlers.onboarding import BAD_INPUT, apply_typed
-from bot.handlers.safety import answered_distress
 from bot.learning.numbers import is_digits
-from bot.lesson_send import send_outgoing
+from bot.telegram import keyboards, texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.handlers import announcements, steps
+from bot.telegram.handlers.onboarding import BAD_INPUT, apply_typed
+from bot.telegram.handlers.safety import answered_distress
+from bot.telegram.sending.lessons import send_outgoing
 
 T = TypeVar("T")
 SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks": "tracks"}

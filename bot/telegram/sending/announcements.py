@@ -2,7 +2,7 @@
 
 Each fan-out runs as its own task so lessons keep flowing; the shared rate limiter keeps
 the bot under Telegram's overall limit. A recipient is marked ``sending`` just before the
-request leaves (``bot.send_marks``). Trouble that proves the message did not arrive (flood
+request leaves (``sending.marks``). Trouble that proves the message did not arrive (flood
 control, a refused connection, a 5xx) puts the recipient back in the queue and the next
 tick resumes; a timeout or a crash mid-request, after which the message may have arrived,
 is settled as uncertain and reported to the author rather than risking a second copy.
@@ -18,14 +18,14 @@ from telegram import Bot, MessageEntity
 from telegram.constants import MessageEntityType, ParseMode
 from telegram.error import TelegramError
 
-from bot import texts
-from bot.group_commit import GroupCommit
-from bot.handlers.context import AttuneContext
 from bot.limits import telegram_length
-from bot.send_errors import Failure, classify
-from bot.send_marks import before_send
 from bot.services.announcements import INTERRUPTED, Content, Recipient
-from bot.store.short_writes import short_write
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.sending.failures import Failure, classify
+from bot.telegram.sending.group_commit import GroupCommit
+from bot.telegram.sending.marks import before_send
+from bot.telegram.writes import short_write
 
 logger = logging.getLogger(__name__)
 

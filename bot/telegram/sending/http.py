@@ -9,10 +9,10 @@ request, so the client decides how many learners one process can serve
 
 Two more jobs live here because only the HTTP layer can do them:
 
-* ``before_send`` hooks (``bot.send_marks``) run once a connection is ours, after the
+* ``before_send`` hooks (``bot.telegram.sending.marks``) run once a connection is ours, after the
   rate limiter's wait, as close to the wire as we can get;
 * failures are sorted into "never left us" (``NEVER_SENT``) and "may have arrived",
-  which ``bot.send_errors`` reads to keep sending at most once.
+  which ``bot.telegram.sending.failures`` reads to keep sending at most once.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.send_marks import run_before_send
+from bot.telegram.sending.marks import run_before_send
 
 # Raised before any byte of the request left: refused, unreachable, or no connection in time.
 NEVER_SENT: tuple[type[Exception], ...] = (

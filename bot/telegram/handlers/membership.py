@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 
-from bot.handlers.context import AttuneContext
+from bot.telegram.context import AttuneContext
 
 GONE = (ChatMember.BANNED, ChatMember.LEFT)
 

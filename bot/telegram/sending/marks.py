@@ -4,7 +4,7 @@ With the rate limiter on, a send can wait a second or more before its request go
 A part marked in flight before that wait and then cut off by a crash would be counted as
 maybe delivered though it never left, and the learner would miss it. So the mark is made
 in the HTTP layer, after the rate limiter has let the request go: the code that sends
-sets ``before_send`` for the call, and ``bot.telegram_http`` runs it.
+sets ``before_send`` for the call, and ``bot.telegram.sending.http`` runs it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Sending one day's lesson, part by part, never a part twice.
 
 Each part (the lesson text, each quiz poll, and after a crash a short note) is marked in
-flight just before its request leaves (``bot.send_marks``, after the rate limiter's wait)
+flight just before its request leaves (``sending.marks``, after the rate limiter's wait)
 and as sent after it, through a ``GroupCommit`` shared by every delivery of a tick. What
 a failure means for the part decides what happens next: a refusal or a connection that
 never opened is sent again later; a timeout may have been delivered, so it is treated like
@@ -17,15 +17,15 @@ from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode, PollType
 from telegram.error import TelegramError
 
-from bot import texts
-from bot.group_commit import GroupCommit
-from bot.handlers.context import AttuneContext
-from bot.handlers.keyboards import lesson_again_keyboard
-from bot.handlers.team_keyboards import counting_keyboard
-from bot.send_errors import Failure, classify
-from bot.send_marks import before_send
 from bot.services.delivery import Outgoing, Progress, SentPoll
-from bot.store.short_writes import short_write
+from bot.telegram import texts
+from bot.telegram.context import AttuneContext
+from bot.telegram.keyboards import lesson_again_keyboard
+from bot.telegram.sending.failures import Failure, classify
+from bot.telegram.sending.group_commit import GroupCommit
+from bot.telegram.sending.marks import before_send
+from bot.telegram.team_keyboards import counting_keyboard
+from bot.telegram.writes import short_write
 
 logger = logging.getLogger(__name__)
 
