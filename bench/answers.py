@@ -200,7 +200,7 @@ async def run_bare(
 
     application = ApplicationBuilder().token(TOKEN).base_url(emulator.base_url).build()
     application.add_handler(PollAnswerHandler(on_answer))
-    await start_bot(application, poll_timeout=10)  # type: ignore[arg-type]
+    await start_bot(application, poll_timeout=10)
     try:
         await drive(emulator, warm, RATE, received, wait_s=30)
         return await drive(emulator, plan, RATE, received, wait_s=60)

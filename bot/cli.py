@@ -72,8 +72,14 @@ def _parser() -> argparse.ArgumentParser:
     items = lesson_commands.add_parser("items", help="item statistics to find weak questions")
     items.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
     items.set_defaults(handler=_lessons_items)
-    lessons.set_defaults(handler=lambda _args: lessons.print_help() or 2)
+    lessons.set_defaults(handler=lambda _args: _usage(lessons))
     return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    """A command group called without an action: show its actions, exit 2."""
+    parser.print_help()
+    return 2
 
 
 def _lessons_check(args: argparse.Namespace) -> int:

@@ -108,7 +108,7 @@ class FieldReader:
         if not minimum <= value <= maximum:
             self.problem(name, f"must be between {minimum} and {maximum}, found {value}")
             return None
-        return value
+        return int(value)
 
     def past_date(self, name: str, today: date) -> date | None:
         """A calendar date (YYYY-MM-DD) that is not in the future."""

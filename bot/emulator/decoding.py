@@ -18,6 +18,12 @@ from aiohttp.multipart import BodyPartReader
 
 from bot.emulator.errors import bad_request
 
+# Params has methods named str, int and bool (the Bot API's parameter kinds); inside the
+# class those names are the methods, so annotations use these aliases.
+Text = str
+Number = int
+Flag = bool
+
 
 @dataclass
 class Upload:
@@ -54,7 +60,7 @@ class Params:
         text = value if isinstance(value, str) else json.dumps(value)
         return self._remember(name, text)
 
-    def json(self, name: str) -> Any:
+    def json(self, name: Text) -> Any:
         value = self.raw.get(name)
         if isinstance(value, str):
             try:
@@ -63,7 +69,7 @@ class Params:
                 raise bad_request(f"can't parse {name} JSON object") from exc
         return self._remember(name, value)
 
-    def int(self, name: str, required: bool = False) -> int | None:
+    def int(self, name: Text, required: Flag = False) -> Number | None:
         value = self.json(name)
         if value is None:
             if required:
@@ -73,13 +79,13 @@ class Params:
             raise bad_request(f"invalid {name} specified")
         return self._remember(name, int(value))
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: Text, default: Flag = False) -> Flag:
         value = self.json(name)
         if value is None:
             return default
         return self._remember(name, bool(value))
 
-    def chat_id(self, name: str = "chat_id") -> int:
+    def chat_id(self, name: Text = "chat_id") -> Number:
         """Chat ids are ints; an ``@username`` we do not know is simply "chat not found"."""
         value = self.raw.get(name)
         if value is None:
@@ -90,7 +96,7 @@ class Params:
             raise bad_request("chat not found") from exc
         return self._remember(name, number)
 
-    def logged(self) -> dict[str, Any]:
+    def logged(self) -> dict[Text, Any]:
         """Params for the request log: typed where the handler decoded them."""
         merged = {**self.raw, **self.decoded}
         for name, upload in self.files.items():

@@ -81,7 +81,7 @@ def build_board(length: int, today: int, members: Sequence[MemberDays]) -> Board
         done_today=done,
         active_this_week=active,
         team_streak=team_streak(current, members),
-        named=tuple(named),  # type: ignore[arg-type]
+        named=tuple(named),
         unnamed=sum(1 for m in members if not m.name),
         completion_rate=rate,
     )

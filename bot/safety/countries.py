@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-import tzdata  # noqa: F401  (imported so the package, and its tables, are a dependency)
-
 
 @cache
 def _zone_table() -> dict[str, str]:

@@ -15,7 +15,7 @@ from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.services.safety import Safety
 from bot.services.teams import Teams
-from bot.store.engine import Database
+from bot.store.engine import Database, unavailable_reason
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,11 @@ class Services:
     challenges: Challenges
     announcements: Announcements
     safety: Safety
+
+    @staticmethod
+    def database_unavailable(error: BaseException | None) -> str | None:
+        """Why the database refused work, if that is what ``error`` is (see the store)."""
+        return unavailable_reason(error)
 
     @classmethod
     def create(

@@ -16,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -59,15 +60,18 @@ class AnswerResult:
 
 # The poll, its day and its learner in one round trip; no row means "not ours to count"
 # (unknown poll, someone else's poll, or its delivery or learner gone).
+# One row of _FIND_POLL: delivery, question, key, lesson, review?, chat, zone.
+PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None]"
 _FIND_POLL = (
-    select(
-        QuizPoll.delivery_id,
-        QuizPoll.question_id,
-        QuizPoll.correct_index,
-        Delivery.lesson_id,
-        Delivery.review,
-        Learner.chat_id,
-        Learner.zone,
+    # SQLAlchemy's select over col(...): SQLModel's typed overloads stop at four columns.
+    sa_select(
+        col(QuizPoll.delivery_id),
+        col(QuizPoll.question_id),
+        col(QuizPoll.correct_index),
+        col(Delivery.lesson_id),
+        col(Delivery.review),
+        col(Learner.chat_id),
+        col(Learner.zone),
     )
     .join(Delivery, col(Delivery.id) == col(QuizPoll.delivery_id))
     .join(Learner, col(Learner.id) == col(QuizPoll.learner_id))
@@ -117,7 +121,7 @@ class Answers(Service):
             connection.commit()
         return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)
 
-    def _lesson_answered(self, found: Row[Any] | None, option: int) -> Lesson | None:
+    def _lesson_answered(self, found: PollRow | None, option: int) -> Lesson | None:
         """The poll's lesson, if it still has the question and ``option`` is one of its."""
         if found is None:
             return None
@@ -128,7 +132,7 @@ class Answers(Service):
         return lesson
 
     def _complete_if_done(
-        self, connection: Connection, found: Row[Any], lesson: Lesson, user_id: int, now: datetime
+        self, connection: Connection, found: PollRow, lesson: Lesson, user_id: int, now: datetime
     ) -> DaySummary | None:
         """Mark the day complete if this answer was its last; then summarise it."""
         day = found.delivery_id
@@ -142,7 +146,7 @@ class Answers(Service):
         return DaySummary(lesson.title, int(correct), len(lesson.questions), streak, found.review)
 
 
-def _answer_row(found: Row[Any], user_id: int, option: int, now: datetime) -> dict[str, Any]:
+def _answer_row(found: PollRow, user_id: int, option: int, now: datetime) -> dict[str, Any]:
     """The ``Answer`` row for ``option``, as insert parameters."""
     return {
         "learner_id": user_id,

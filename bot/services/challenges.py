@@ -118,10 +118,12 @@ def counting_challenge(session: Session, learner_id: int, today: date) -> Counti
     choice = session.get(ChallengeChoice, learner_id)
     chosen = next((row for row in running if choice and row[0].id == choice.challenge_id), None)
     challenge, team_name = chosen or running[0]
-    others = tuple((c.id, name) for c, name in running if c.id != challenge.id)
+    others = tuple(
+        (c.id, name) for c, name in running if c.id is not None and c.id != challenge.id
+    )
     return Counting(
         challenge, day_index(challenge.start_date, today), team_name, others, chosen is not None
-    )  # type: ignore[arg-type]
+    )
 
 
 class Challenges(Service):

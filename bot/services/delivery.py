@@ -370,7 +370,12 @@ class Served:
 def _histories(session: Session, learner_ids: list[int]) -> dict[int, list[Served]]:
     """Every learner's past deliveries, oldest first, in one query for a whole batch."""
     rows = session.exec(
-        select(Delivery.learner_id, Delivery.lesson_id, Delivery.track_id, Delivery.local_date)
+        select(
+            col(Delivery.learner_id),
+            col(Delivery.lesson_id),
+            col(Delivery.track_id),
+            col(Delivery.local_date),
+        )
         .where(col(Delivery.learner_id).in_(learner_ids))
         .order_by(col(Delivery.local_date), col(Delivery.id))
     ).all()

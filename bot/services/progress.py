@@ -34,9 +34,9 @@ class ProgressReport:
     correct: int
 
 
-_HISTORY = select(Delivery.local_date, Delivery.completed_at, Delivery.excused).where(
-    Delivery.learner_id == bindparam("learner_id")
-)
+_HISTORY = select(
+    col(Delivery.local_date), col(Delivery.completed_at), col(Delivery.excused)
+).where(Delivery.learner_id == bindparam("learner_id"))
 
 
 def streak_for(session: Session, learner: Learner, now: datetime) -> Streak:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -67,7 +68,7 @@ def _create_engine(url: str) -> tuple[Engine, threading.Lock | None]:
         return create_engine(url, pool_pre_ping=True), None
     connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     kwargs: dict[str, Any] = {"connect_args": connect_args}
-    if parsed.database in (None, "", ":memory:"):
+    if not parsed.database or parsed.database == ":memory:":
         kwargs["poolclass"] = StaticPool
     else:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -87,3 +88,14 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def unavailable_reason(error: BaseException | None) -> str | None:
+    """Why the database refused work (disk full, read-only, locked), or ``None``.
+
+    The error handler reads this so it can say that nothing was committed and scheduled
+    work stays due, without the Telegram edge knowing SQLAlchemy's exception types.
+    """
+    if isinstance(error, OperationalError):
+        return str(error.orig) if error.orig else str(error)
+    return None

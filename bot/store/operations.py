@@ -39,9 +39,9 @@ def run(action: str, settings: Settings, file: Path | None) -> str:
 
 def _database_file(settings: Settings) -> Path:
     url = make_url(settings.database_url)
-    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
         raise OperationError("backups are for a SQLite database file; use your database's tools")
-    return Path(url.database)  # type: ignore[arg-type]
+    return Path(url.database)
 
 
 def _backup(settings: Settings, target: Path) -> str:

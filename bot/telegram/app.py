@@ -103,7 +103,9 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor())
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # PTB's builder is typed for a rate limiter without per-request arguments (None);
+        # AIORateLimiter takes a dict of them. The two are the same at run time.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     if settings.api_base_url:
         file_url = settings.api_base_url.removesuffix("/bot") + "/file/bot"
         builder = builder.base_url(settings.api_base_url).base_file_url(file_url)
@@ -189,7 +191,7 @@ async def _register_commands(application: AttuneApplication) -> None:
         logger.warning("could not register the command menu: %s", error)
 
 
-async def start_bot(application: AttuneApplication, *, poll_timeout: float = 10) -> None:
+async def start_bot(application: AttuneApplication, *, poll_timeout: int = 10) -> None:
     """Start polling the way ``run_polling`` does, for callers that own the event loop.
 
     ``attune demo`` and the end-to-end tests use this, so ``post_init`` (the command

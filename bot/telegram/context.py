@@ -17,7 +17,8 @@ class AttuneContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def services(self) -> Services:
         """The services this application was built with."""
-        return self.application.bot_data[SERVICES_KEY]
+        services: Services = self.application.bot_data[SERVICES_KEY]
+        return services
 
 
 def attach_services(

@@ -1,5 +1,5 @@
-"""The layers stay honest: only the Telegram edge imports telegram, and the emulator
-imports nothing of ours (it stands for Telegram)."""
+"""The layers stay honest: only the Telegram edge imports telegram, nothing imports
+upward, and the emulator imports nothing of ours (it stands for Telegram)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,104 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-TELEGRAM_FREE = ["learning", "store", "content", "services"]
+TELEGRAM_FREE = ["learning", "store", "content", "services", "safety"]
 PURE = ["learning"]
+
+# Each module belongs to the first (longest) prefix that matches; a module may import
+# only modules of its own rank or below. Entry points sit on top and may use anything.
+RANKS = {
+    "bot.limits": 0, "bot.clock": 0, "bot.config": 0, "bot.health": 0,
+    "bot.learning": 1, "bot.content": 1, "bot.safety": 1,
+    "bot.store": 2,
+    "bot.services": 3,
+    "bot.telegram.context": 4, "bot.telegram.texts": 4, "bot.telegram.keyboards": 4,
+    "bot.telegram.team_keyboards": 4, "bot.telegram.writes": 4,
+    "bot.telegram.update_order": 4,
+    "bot.telegram.sending": 5,
+    "bot.telegram.handlers": 6, "bot.telegram.jobs": 6,
+    "bot.telegram.app": 7, "bot.telegram": 7,
+    "bot.cli": 8, "bot.runner": 8, "bot.demo": 8, "bot.__main__": 8,
+}  # fmt: skip
+EMULATOR = "bot.emulator"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(BOT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_module(name: str) -> bool:
+    as_path = BOT.parent / name.replace(".", "/")
+    return as_path.with_suffix(".py").exists() or (as_path / "__init__.py").exists()
 
 
 def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports; ``from bot import x`` counts as ``bot.x`` when x is
+    a module, so the short form cannot hide an upward import."""
     tree = ast.parse(path.read_text())
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+            submodules = {name for name in submodules if is_module(name)}
+            found.update(submodules or {node.module})
     return found
 
 
-def modules(package: str) -> list[Path]:
-    return sorted((BOT / package).rglob("*.py"))
+def ours(path: Path) -> set[str]:
+    """The bot modules ``path`` imports."""
+    return {name for name in imports(path) if name.startswith("bot") and is_module(name)}
+
+
+def rank(module: str) -> int | None:
+    if module == "bot":
+        return RANKS["bot.cli"]  # the package's own (empty) __init__
+    matches = [prefix for prefix in RANKS if module == prefix or module.startswith(prefix + ".")]
+    return RANKS[max(matches, key=len)] if matches else None
+
+
+def modules(package: str = "") -> list[Path]:
+    paths = sorted((BOT / package).rglob("*.py"))
+    return [p for p in paths if "migrations" not in p.parts]
+
+
+def test_every_module_has_a_place_in_the_layers() -> None:
+    unplaced = [
+        module_name(p)
+        for p in modules()
+        if not module_name(p).startswith(EMULATOR) and rank(module_name(p)) is None
+    ]
+    assert not unplaced, f"add these to RANKS: {unplaced}"
+
+
+def test_no_module_imports_upward() -> None:
+    upward = []
+    for path in modules():
+        name = module_name(path)
+        if name.startswith(EMULATOR) or rank(name) is None:
+            continue
+        for target in ours(path):
+            target_rank = rank(target)
+            if target.startswith(EMULATOR) and rank(name) == 8:
+                continue  # the demo starts the emulator
+            if target_rank is None or target_rank > rank(name):  # type: ignore[operator]
+                upward.append(f"{name} -> {target}")
+    assert not upward, upward
+
+
+def test_handlers_reach_the_database_only_through_services() -> None:
+    forbidden = ("bot.store", "sqlalchemy", "sqlmodel")
+    for path in modules("telegram/handlers") + modules("telegram/sending"):
+        bad = {m for m in imports(path) if m.startswith(forbidden)}
+        assert not bad, f"{module_name(path)} imports {bad}"
+
+
+def test_jobs_and_sending_do_not_import_handlers() -> None:
+    for path in modules("telegram/sending") + [BOT / "telegram" / "jobs.py"]:
+        bad = {m for m in ours(path) if m.startswith("bot.telegram.handlers")}
+        assert not bad, f"{module_name(path)} imports {bad}"
 
 
 @pytest.mark.parametrize("package", TELEGRAM_FREE)
@@ -33,6 +114,15 @@ def test_no_telegram_below_the_edge(package: str) -> None:
     for path in modules(package):
         bad = {m for m in imports(path) if m == "telegram" or m.startswith("telegram.")}
         assert not bad, f"{path.relative_to(BOT)} imports {bad}"
+
+
+def test_only_the_edge_and_the_emulator_import_telegram() -> None:
+    for path in modules():
+        name = module_name(path)
+        if name.startswith(("bot.telegram", EMULATOR)):
+            continue
+        bad = {m for m in imports(path) if m == "telegram" or m.startswith("telegram.")}
+        assert not bad, f"{name} imports {bad}"
 
 
 @pytest.mark.parametrize("package", PURE)
@@ -54,7 +144,18 @@ def test_pure_rules_do_no_io(package: str) -> None:
 
 def test_the_emulator_imports_nothing_of_ours() -> None:
     for path in modules("emulator"):
-        ours = {
-            m for m in imports(path) if m.startswith("bot.") and not m.startswith("bot.emulator")
-        }
-        assert not ours, f"{path.relative_to(BOT)} imports {ours}"
+        found = {m for m in ours(path) if not m.startswith(EMULATOR)}
+        assert not found, f"{path.relative_to(BOT)} imports {found}"
+
+
+def test_the_checker_catches_an_upward_import_written_as_from_bot_import(
+    tmp_path: Path,
+) -> None:
+    probe = BOT / "services" / "_layering_probe.py"
+    probe.write_text("from bot.telegram import texts\nfrom bot import demo\n")
+    try:
+        assert ours(probe) == {"bot.telegram.texts", "bot.demo"}
+        with pytest.raises(AssertionError, match="bot.services._layering_probe -> bot.demo"):
+            test_no_module_imports_upward()
+    finally:
+        probe.unlink()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import OperationalError
 from telegram import Update
 from telegram.error import TelegramError
 
@@ -17,11 +16,10 @@ logger = logging.getLogger(__name__)
 async def on_error(update: object, context: AttuneContext) -> None:
     """No single update or tick may break the bot; the user hears something useful."""
     error = context.error
-    if isinstance(error, OperationalError):
+    if (reason := context.services.database_unavailable(error)) is not None:
         # Disk full, read-only, locked: nothing was committed, so what is due stays due.
         logger.error(
-            "database unavailable (%s); scheduled work is kept and retried next tick",
-            str(error.orig) if error.orig else error,
+            "database unavailable (%s); scheduled work is kept and retried next tick", reason
         )
     elif update is None:
         logger.error("error in a scheduled job; it runs again next tick", exc_info=error)

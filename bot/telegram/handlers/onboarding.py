@@ -153,8 +153,7 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     if len(text) > MAX_TYPED_ANSWER:
         await message.reply_text(texts.TOO_LONG)
         return
-    step = profile.pending_step
-    if step and step.startswith("rename:"):
+    if step.startswith("rename:"):
         await teams.rename_from_text(context, message.chat_id, user.id, step, text)
         return
     if step in ("time", "zone", "days"):

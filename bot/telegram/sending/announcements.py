@@ -42,7 +42,7 @@ def rendered(content: Content, audience: str) -> tuple[str, list[MessageEntity]]
     entities = [bold]
     for entity in content.entities:
         moved = {**entity, "offset": int(entity["offset"]) + shift}
-        entities.append(MessageEntity.de_json(moved, None))  # type: ignore[arg-type]
+        entities.append(MessageEntity.de_json(moved, None))
     return header + content.text, entities
 
 

@@ -149,7 +149,8 @@ class _Run:
             list(question.options),
             is_anonymous=False,
             type=PollType.QUIZ,
-            correct_option_ids=[question.correct_index],
+            # PTB types option ids as the literals 0-11; the loader caps options at 10.
+            correct_option_ids=[question.correct_index],  # type: ignore[list-item]
             explanation=question.explanation,
         )
         return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
