@@ -23,13 +23,12 @@ from bot.emulator.terminal import TerminalChat
 from bot.services import Services
 from bot.telegram import texts
 from bot.telegram.app import (
-    AttuneApplication,
     build_application,
     build_services,
     start_bot,
     stop_bot,
 )
-from bot.telegram.context import AttuneContext
+from bot.telegram.context import AttuneApplication, AttuneContext
 from bot.telegram.jobs import tick
 
 DEMO_USER_ID = 100_001

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
     ContextTypes,
+    Defaults,
     MessageHandler,
-    PollAnswerHandler,
     filters,
 )
 
@@ -31,8 +28,8 @@ from bot.content.loader import load_library
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
-from bot.telegram import keyboards, texts
-from bot.telegram.context import AttuneContext, attach_services
+from bot.telegram import texts
+from bot.telegram.context import PRIVATE, AttuneApplication, AttuneContext, attach_services
 from bot.telegram.handlers import (
     announcements,
     commands,
@@ -42,7 +39,6 @@ from bot.telegram.handlers import (
     privacy,
     quiz,
     team_actions,
-    teams,
 )
 from bot.telegram.jobs import CHECKPOINT_SECONDS, checkpoint, tick
 from bot.telegram.sending.http import TelegramHTTP
@@ -50,7 +46,6 @@ from bot.telegram.update_order import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
-AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
 # Everything but ``poll``: Telegram sends one for every vote on a poll the bot sent (new
 # counts), and we read votes from ``poll_answer`` alone, so it would double the updates
 # we fetch and parse while a cohort answers its quiz, for nothing.
@@ -97,6 +92,9 @@ def build_application(
         ApplicationBuilder()
         .token(settings.token.reveal())
         .context_types(ContextTypes(context=AttuneContext))
+        # Every text we write is HTML (user input is escaped in ``texts``); sends that
+        # carry entities or plain lesson text say parse_mode=None.
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_register_commands)
         .request(TelegramHTTP(connection_pool_size=CONNECTIONS))
         .get_updates_request(TelegramHTTP())
@@ -127,60 +125,27 @@ def build_application(
     return application
 
 
+FEATURES = (onboarding, commands, privacy, team_actions, announcements, quiz, membership)
+
+
 def _register_handlers(application: AttuneApplication) -> None:
-    """Order matters: specific commands, then catch-alls."""
-    private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler("start", onboarding.start, filters=private))
-    application.add_handler(
-        CommandHandler(list(commands.SETTING_COMMANDS), commands.setting, filters=private)
-    )
-    for name, callback in (
-        ("settings", commands.settings),
-        ("today", commands.today),
-        ("progress", commands.progress),
-        ("pause", commands.pause),
-        ("resume", commands.resume),
-        ("stop", commands.stop),
-        ("help", commands.help_command),
-        ("about", commands.about),
-        ("newteam", teams.new_team),
-        ("join", teams.join),
-        ("myteams", teams.my_teams),
-        ("leave", team_actions.leave),
-        ("team", team_actions.team_board),
-        ("teamstats", team_actions.team_stats),
-        ("export", team_actions.export),
-        ("teamadmin", team_actions.team_admin),
-        ("challenge", team_actions.challenge),
-        ("announce", announcements.announce),
-        ("announcements", announcements.listing),
-        ("cancel", announcements.cancel),
-        ("mydata", privacy.my_data),
-        ("deletemydata", privacy.delete_my_data),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=private))
-    application.add_handler(
-        CallbackQueryHandler(team_actions.on_team_button, pattern=r"^t[jxac]:")
-    )
-    application.add_handler(CallbackQueryHandler(announcements.on_button, pattern=r"^an:"))
-    application.add_handler(
-        CallbackQueryHandler(commands.lesson_again, pattern=f"^{keyboards.LESSON_AGAIN}$")
-    )
-    application.add_handler(CallbackQueryHandler(onboarding.on_button))
-    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
-    application.add_handler(
-        ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    application.add_handler(MessageHandler(filters.COMMAND & private, commands.unknown))
-    application.add_handler(MessageHandler(filters.TEXT & private, onboarding.on_text))
-    application.add_handler(MessageHandler(private & ~filters.TEXT, commands.not_understood))
-    application.add_handler(
-        CommandHandler("linkteam", teams.link_group, filters=filters.ChatType.GROUPS)
-    )
+    """Each feature registers its own commands and buttons; the fallbacks come last."""
+    for feature in FEATURES:
+        feature.register(application)
+    _register_fallbacks(application)
+    application.add_error_handler(errors.on_error)
+
+
+def _register_fallbacks(application: AttuneApplication) -> None:
+    """What no feature claimed: an unknown command, free text, a photo, a group command,
+    or a button whose data is stale, forged or from an older keyboard."""
+    application.add_handler(MessageHandler(filters.COMMAND & PRIVATE, commands.unknown))
+    application.add_handler(MessageHandler(filters.TEXT & PRIVATE, onboarding.on_text))
+    application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, commands.not_understood))
     application.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, commands.private_only)
     )
-    application.add_error_handler(errors.on_error)
+    application.add_handler(CallbackQueryHandler(commands.stale_button))
 
 
 async def _register_commands(application: AttuneApplication) -> None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackContext,
+    CallbackQueryHandler,
+    CommandHandler,
+    ExtBot,
+    filters,
+)
 
 from bot.services import Services
+from bot.telegram import routes
 
 SERVICES_KEY = "attune.services"
 
@@ -26,3 +36,19 @@ def attach_services(
 ) -> None:
     """Make ``services`` available to every handler and job of ``application``."""
     application.bot_data[SERVICES_KEY] = services
+
+
+AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]
+PRIVATE = filters.ChatType.PRIVATE
+Handler = Callable[[Update, AttuneContext], Coroutine[Any, Any, None]]
+
+
+def add_commands(application: AttuneApplication, commands: dict[str, Handler]) -> None:
+    """Register private-chat commands, one handler each."""
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+
+
+def add_buttons(application: AttuneApplication, callback: Handler, *kinds: type) -> None:
+    """Register ``callback`` for buttons whose callback data decodes to one of ``kinds``."""
+    application.add_handler(CallbackQueryHandler(callback, pattern=routes.matches(*kinds)))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.config import Settings
@@ -78,7 +77,7 @@ async def _post_challenge_news(context: AttuneContext) -> None:
 async def _post(context: AttuneContext, chat_id: int, text: str) -> None:
     """Send one notice; a chat that is gone or blocked must not stop the others."""
     try:
-        await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat_id, text)
     except TelegramError as error:
         logger.warning("could not post to chat %s: %s", chat_id, error)
 

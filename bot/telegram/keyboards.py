@@ -1,21 +1,15 @@
-"""Inline keyboards and the callback data they carry.
-
-Callback data is short explicit text (``tm:07:30``), so a button still works after a
-restart; ``parse_callback`` is the one place that reads it back, and anything it does not
-recognise (forged, stale or truncated) is refused before it reaches a service.
-"""
+"""Inline keyboards for learners: what each button says (from ``texts``) and which route
+it carries (from ``routes``, the one codec for callback data)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.content.model import Library
-from bot.learning.schedule import DAY_NAMES, parse_time, parse_zone, zone_info
-from bot.limits import CALLBACK_DATA_BYTES
-from bot.telegram import texts
+from bot.learning.schedule import DAY_NAMES, zone_info
+from bot.telegram import routes, texts
 
 COMMON_TIMES = ("06:30", "07:00", "07:30", "08:00", "12:30", "17:30", "19:00", "21:00")
 COMMON_ZONES = (
@@ -34,38 +28,12 @@ COMMON_ZONES = (
     ("Sydney", "Australia/Sydney"),
     ("UTC", "UTC"),
 )
-LESSON_AGAIN = "ls:again"
-SETTINGS_STEPS = (("Tracks", "tracks"), ("Time", "time"), ("Time zone", "zone"), ("Days", "days"))
+SETTINGS_STEPS = tuple(zip(texts.SETTINGS_BUTTONS, routes.SETTING_STEPS, strict=True))
 
 
-@dataclass(frozen=True, slots=True)
-class Action:
-    """A parsed button press: what kind, and its (validated) value."""
-
-    kind: str
-    value: str = ""
-
-
-def parse_callback(data: object) -> Action | None:
-    """Read callback data back into an ``Action``; ``None`` for anything unexpected."""
-    if not isinstance(data, str) or len(data.encode()) > CALLBACK_DATA_BYTES:
-        return None
-    prefix, _, value = data.partition(":")
-    if prefix == "tr" and value:
-        return Action("track_done") if value == "done" else Action("track", value)
-    if prefix == "tm" and parse_time(value) is not None:
-        return Action("time", value)
-    if prefix == "tz" and parse_zone(value) == value:
-        return Action("zone", value)
-    if prefix == "dy" and value in ("daily", "weekdays", "custom", "done"):
-        return Action(f"days_{value}")
-    if prefix == "dy" and value.startswith("t:") and value[2:] in tuple("0123456"):
-        return Action("day_toggle", value[2:])
-    if prefix == "st" and value in {step for _, step in SETTINGS_STEPS}:
-        return Action("settings", value)
-    if prefix == "pv" and value in ("delete", "keep"):
-        return Action(f"privacy_{value}")
-    return None
+def button(label: str, route: routes.Route) -> InlineKeyboardButton:
+    """A button whose callback data is ``route``, encoded (and size-checked) by the codec."""
+    return InlineKeyboardButton(label, callback_data=routes.encode(route))
 
 
 def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
@@ -76,28 +44,25 @@ def tracks_keyboard(library: Library, chosen: tuple[str, ...]) -> InlineKeyboard
     """One button per track, ticked when chosen, then Done."""
     buttons = [
         [
-            InlineKeyboardButton(
-                ("✓ " if t.id in chosen else "") + t.title, callback_data=f"tr:{t.id}"
-            )
+            button(("✓ " if t.id in chosen else "") + t.title, routes.PickTrack(t.id)),
+            button(texts.TRACK_INFO_BUTTON, routes.TrackInfo(t.id)),
         ]
         for t in library.ordered_tracks()
     ]
-    buttons.append([InlineKeyboardButton("Done ›", callback_data="tr:done")])
+    buttons.append([button(texts.DONE_BUTTON, routes.TracksDone())])
     return InlineKeyboardMarkup(buttons)
 
 
 def time_keyboard() -> InlineKeyboardMarkup:
     """Common delivery times, four to a row."""
-    buttons = [InlineKeyboardButton(t, callback_data=f"tm:{t}") for t in COMMON_TIMES]
+    buttons = [button(t, routes.PickTime(t)) for t in COMMON_TIMES]
     return InlineKeyboardMarkup(_rows(buttons, 4))
 
 
 def zone_keyboard(now: datetime) -> InlineKeyboardMarkup:
     """Common zones with their current local time, so people can pick by the clock."""
     buttons = [
-        InlineKeyboardButton(
-            f"{label} {now.astimezone(zone_info(zone)):%H:%M}", callback_data=f"tz:{zone}"
-        )
+        button(f"{label} {now.astimezone(zone_info(zone)):%H:%M}", routes.PickZone(zone))
         for label, zone in COMMON_ZONES
     ]
     return InlineKeyboardMarkup(_rows(buttons, 2))
@@ -108,10 +73,10 @@ def days_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Every day", callback_data="dy:daily"),
-                InlineKeyboardButton("Weekdays", callback_data="dy:weekdays"),
+                button(texts.EVERY_DAY_BUTTON, routes.PickDays(routes.DaysChoice.DAILY)),
+                button(texts.WEEKDAYS_BUTTON, routes.PickDays(routes.DaysChoice.WEEKDAYS)),
             ],
-            [InlineKeyboardButton("Choose days…", callback_data="dy:custom")],
+            [button(texts.CHOOSE_DAYS_BUTTON, routes.PickDays(routes.DaysChoice.CUSTOM))],
         ]
     )
 
@@ -119,29 +84,23 @@ def days_keyboard() -> InlineKeyboardMarkup:
 def custom_days_keyboard(days: frozenset[int]) -> InlineKeyboardMarkup:
     """Seven toggles and Done."""
     buttons = [
-        InlineKeyboardButton(
-            ("✓ " if day in days else "") + name.capitalize(), callback_data=f"dy:t:{day}"
-        )
+        button(("✓ " if day in days else "") + name.capitalize(), routes.ToggleDay(day))
         for day, name in enumerate(DAY_NAMES)
     ]
     rows = _rows(buttons, 4)
-    rows.append([InlineKeyboardButton("Done ›", callback_data="dy:done")])
+    rows.append([button(texts.DONE_BUTTON, routes.PickDays(routes.DaysChoice.DONE))])
     return InlineKeyboardMarkup(rows)
 
 
 def settings_keyboard() -> InlineKeyboardMarkup:
     """One button per setting."""
-    buttons = [
-        InlineKeyboardButton(label, callback_data=f"st:{step}") for label, step in SETTINGS_STEPS
-    ]
+    buttons = [button(label, routes.OpenSetting(step)) for label, step in SETTINGS_STEPS]
     return InlineKeyboardMarkup(_rows(buttons, 2))
 
 
 def lesson_again_keyboard() -> InlineKeyboardMarkup:
     """Under the note sent when a crash may have cost the learner part of a lesson."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.LESSON_AGAIN_BUTTON, callback_data=LESSON_AGAIN)]]
-    )
+    return InlineKeyboardMarkup([[button(texts.LESSON_AGAIN_BUTTON, routes.LessonAgain())]])
 
 
 def delete_keyboard() -> InlineKeyboardMarkup:
@@ -149,8 +108,41 @@ def delete_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Delete everything", callback_data="pv:delete"),
-                InlineKeyboardButton("Keep my data", callback_data="pv:keep"),
+                button(texts.DELETE_EVERYTHING_BUTTON, routes.ConfirmErase(erase=True)),
+                button(texts.KEEP_MY_DATA_BUTTON, routes.ConfirmErase(erase=False)),
             ]
         ]
     )
+
+
+def audience_keyboard(audiences: list[tuple[int, str]], everyone: int) -> InlineKeyboardMarkup:
+    """Who a new announcement is for: one of the author's teams, or everyone (operators)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    (texts.EVERYONE_AUDIENCE if tid == everyone else name)[:60],
+                    routes.AnnounceTo(tid),
+                )
+            ]
+            for tid, name in audiences
+        ]
+    )
+
+
+def draft_keyboard(announcement_id: int) -> InlineKeyboardMarkup:
+    """Under the preview: send now, schedule, or cancel."""
+    ops = (
+        (texts.SEND_NOW_BUTTON, routes.DraftOp.SEND_NOW),
+        (texts.SCHEDULE_BUTTON, routes.DraftOp.SCHEDULE),
+        (texts.CANCEL_BUTTON, routes.DraftOp.CANCEL_DRAFT),
+    )
+    return InlineKeyboardMarkup(
+        [[button(label, routes.AnnouncementAction(op, announcement_id)) for label, op in ops]]
+    )
+
+
+def cancel_scheduled_keyboard(announcement_id: int) -> InlineKeyboardMarkup:
+    """Under a scheduled announcement in /announcements."""
+    route = routes.AnnouncementAction(routes.DraftOp.CANCEL_SCHEDULED, announcement_id)
+    return InlineKeyboardMarkup([[button(texts.CANCEL_IT_BUTTON, route)]])

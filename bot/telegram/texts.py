@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from html import escape
 
-from bot.content.model import Lesson, Source
+from bot.content.model import Lesson, Source, Track
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
 from bot.safety.resources import CrisisResources
@@ -142,6 +142,55 @@ LESSON_MAY_BE_MISSING = (
     "you. We didn't send it twice; tap below if anything is missing."
 )
 LESSON_AGAIN_BUTTON = "Show today's lesson"
+
+# -- button labels -----------------------------------------------------------------------
+DONE_BUTTON = "Done ›"
+TRACK_INFO_BUTTON = "ⓘ About"
+EVERY_DAY_BUTTON = "Every day"
+WEEKDAYS_BUTTON = "Weekdays"
+CHOOSE_DAYS_BUTTON = "Choose days…"
+SETTINGS_BUTTONS = ("Tracks", "Time", "Time zone", "Days")
+DELETE_EVERYTHING_BUTTON = "Delete everything"
+KEEP_MY_DATA_BUTTON = "Keep my data"
+JOIN_WITH_NAME_BUTTON = "Join and show my first name"
+JOIN_WITHOUT_NAME_BUTTON = "Join without my name"
+DECLINE_JOIN_BUTTON = "Don't join"
+MEMBERS_BUTTON = "Members"
+NEW_CODE_BUTTON = "New join code"
+RENAME_BUTTON = "Rename"
+STOP_CHALLENGE_BUTTON = "Stop challenge"
+REMOVE_MEMBER_BUTTON = "Remove"
+MAKE_FACILITATOR_BUTTON = "Make facilitator"
+SEND_NOW_BUTTON = "Send now"
+SCHEDULE_BUTTON = "Schedule"
+CANCEL_BUTTON = "Cancel"
+CANCEL_IT_BUTTON = "Cancel it"
+EVERYONE_AUDIENCE = "Everyone (all active learners)"
+START_CHOICES = ("Today", "Tomorrow", "Next Monday")
+
+
+def track_info(track: Track) -> str:
+    """A track's description and what a learner will be able to do after it."""
+    objectives = "\n".join(f"• {esc(objective)}" for objective in track.objectives)
+    return (
+        f"<b>{esc(track.title)}</b>\n{esc(track.description)}\n\n"
+        f"<b>By the end you will be able to:</b>\n{objectives}"
+    )
+
+
+def days_button(days: int) -> str:
+    """A challenge length."""
+    return f"{days} days"
+
+
+def follow_button(name: str) -> str:
+    """Switch which running challenge counts."""
+    return f"Follow {name[:50]}"
+
+
+def start_button(label: str, day: date) -> str:
+    """A challenge start choice with its date."""
+    return f"{label} ({day:%a} {day.day} {day:%b})"
 
 
 def unknown_command(command: str) -> str:

@@ -21,13 +21,12 @@ from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.services import Services
 from bot.telegram.app import (
-    AttuneApplication,
     build_application,
     build_services,
     start_bot,
     stop_bot,
 )
-from bot.telegram.context import AttuneContext
+from bot.telegram.context import AttuneApplication, AttuneContext
 from bot.telegram.jobs import tick
 from bot.telegram.sending import announcements as fanout
 

@@ -8,7 +8,7 @@ from bot.demo import run_demo
 from tests.e2e.harness import LESSONS
 
 SCRIPT = "\n".join(
-    ["/start", "b 1", "b 3", "b 3", "b 14", "b 1", "ff", "p 1", "p 1", "/progress", "quit"]
+    ["/start", "b 1", "b 5", "b 3", "b 14", "b 1", "ff", "p 1", "p 1", "/progress", "quit"]
 )
 
 

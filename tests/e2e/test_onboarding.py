@@ -109,3 +109,22 @@ async def test_settings_buttons_change_one_choice(harness: Harness) -> None:
     assert "Saved" in saved and "Asia/Tokyo" in saved
     profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
     assert profile is not None and profile.zone == "Asia/Tokyo" and profile.pending_step is None
+
+
+async def test_each_track_has_an_info_button_with_its_learning_objectives(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.say(ANN, "/start")
+    picker = h.emulator.bot_messages(ANN)[-1]
+    row = picker.buttons[0]
+    assert row[0]["text"] == "Cultural humility" and row[1]["text"] == "ⓘ About"
+    info = joined(await h.press(ANN, picker.message_id, row[1]["callback_data"]))
+    track = h.services.library.tracks["cultural-humility"]  # type: ignore[union-attr]
+    assert "Cultural humility" in info and "By the end you will be able to:" in info
+    assert all(objective in info for objective in track.objectives)
+    profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    assert profile is not None and profile.tracks == () and profile.pending_step == "tracks"
+    await h.tap(ANN, "Cultural humility")  # the picker still works after the info
+    assert "Step 2 of 4" in joined(await h.tap(ANN, "Done"))

@@ -21,7 +21,7 @@ RANKS = {
     "bot.services": 3,
     "bot.telegram.context": 4, "bot.telegram.texts": 4, "bot.telegram.keyboards": 4,
     "bot.telegram.team_keyboards": 4, "bot.telegram.writes": 4,
-    "bot.telegram.update_order": 4,
+    "bot.telegram.update_order": 4, "bot.telegram.routes": 4,
     "bot.telegram.sending": 5,
     "bot.telegram.handlers": 6, "bot.telegram.jobs": 6,
     "bot.telegram.app": 7, "bot.telegram": 7,

@@ -8,11 +8,13 @@ them with ``@example``, so their xfail marks fail deterministically, not by luck
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -29,10 +31,8 @@ from bot.learning.join_codes import (
 from bot.learning.moments import Moment, parse_moment
 from bot.learning.schedule import DAY_NAMES, parse_days, parse_time, parse_zone, zone_info
 from bot.limits import CALLBACK_DATA_BYTES
-from bot.telegram import keyboards
+from bot.telegram import keyboards, routes
 from bot.telegram import team_keyboards as tk
-from bot.telegram.keyboards import Action, parse_callback
-from bot.telegram.team_keyboards import TeamAction, parse_team_callback
 from bot.telegram.texts import days_label
 
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
@@ -242,36 +242,41 @@ IDS = st.integers(0, 2**31 - 1)
 @given(DATA_TEXT)
 @example("tm:²")
 @example("tz:UTC+²")
-def test_parse_callback_never_raises(data: str) -> None:
-    parse_callback(data)
+@example("tj:y:²")
+@example("tc:s:1:x:²:0")
+def test_decode_never_raises(data: str) -> None:
+    routes.decode(data)
 
 
 @given(st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text()), st.floats()))
 def test_callback_data_that_is_not_text_is_refused(data: object) -> None:
-    assert parse_callback(data) is None and parse_team_callback(data) is None
+    assert routes.decode(data) is None
 
 
 @given(CLEAN_DATA)
+@example("tc:s:1:x:7:0")
+@example("tm:07:30")
 def test_an_accepted_button_is_one_we_could_have_sent(data: str) -> None:
-    action = parse_callback(data)
-    if action is None:
+    """Whatever decodes, encodes back to the very same data: nothing is read loosely."""
+    route = routes.decode(data)
+    if route is None:
         return
     assert len(data.encode()) <= CALLBACK_DATA_BYTES
-    if action.kind == "time":
-        assert parse_time(action.value) is not None
-    elif action.kind == "zone":
-        assert parse_zone(action.value) == action.value
-    elif action.kind == "day_toggle":
-        assert 0 <= int(action.value) <= 6
-    elif action.kind == "settings":
-        assert action.value in {step for _, step in keyboards.SETTINGS_STEPS}
-    elif action.kind == "track":
-        assert action.value and action.value != "done"
-    else:
-        assert action.kind in {
-            "track_done", "days_daily", "days_weekdays", "days_custom", "days_done",
-            "privacy_delete", "privacy_keep",
-        }  # fmt: skip
+    assert routes.encode(route) == data
+    match route:
+        case routes.PickTime(at):
+            assert parse_time(at) is not None
+        case routes.PickZone(zone):
+            assert parse_zone(zone) == zone
+        case routes.ToggleDay(day):
+            assert 0 <= day <= 6
+        case routes.OpenSetting(step):
+            assert step in {step for _, step in keyboards.SETTINGS_STEPS}
+        case routes.PickTrack(track_id):
+            assert track_id and track_id != "done"
+    for field in dataclasses.fields(route):
+        value = getattr(route, field.name)
+        assert not isinstance(value, int) or 0 <= value < 2**63
 
 
 def buttons(markup: object) -> list[str]:
@@ -288,37 +293,16 @@ def test_every_learner_button_reads_back(days: frozenset[int]) -> None:
         keyboards.custom_days_keyboard(days),
         keyboards.settings_keyboard(),
         keyboards.delete_keyboard(),
+        keyboards.draft_keyboard(7),
+        keyboards.cancel_scheduled_keyboard(7),
+        keyboards.audience_keyboard([(0, "all"), (3, "Riverside")], 0),
     ]
     for data in [d for m in markups for d in buttons(m)]:
         assert len(data.encode()) <= CALLBACK_DATA_BYTES
-        action = parse_callback(data)
-        assert isinstance(action, Action), data
-    assert parse_callback("tm:07:30") == Action("time", "07:30")
-    assert parse_callback("dy:t:6") == Action("day_toggle", "6")
-
-
-@given(DATA_TEXT)
-@example("tj:y:²")
-@example("tc:s:1:x:²:0")
-def test_parse_team_callback_never_raises(data: str) -> None:
-    parse_team_callback(data)
-
-
-TEAM_KINDS = {
-    "join_y", "join_n", "join_x", *tk.TEAM_ACTIONS, "admin_m", "admin_r", "admin_n", "admin_s",
-    "admin_f", "admin_x", "challenge_k", "challenge_d", "challenge_s", "count",
-}  # fmt: skip
-
-
-@given(CLEAN_DATA)
-@example("tc:s:1:x:7:0")
-def test_an_accepted_team_button_has_ids_in_range(data: str) -> None:
-    action = parse_team_callback(data)
-    if action is None:
-        return
-    assert action.kind in TEAM_KINDS
-    assert action.team_id >= 0 and action.number >= 0
-    assert action.when == "" or action.when.isdecimal()
+        assert routes.decode(data) is not None, data
+    assert routes.decode("tm:07:30") == routes.PickTime("07:30")
+    assert routes.decode("dy:t:6") == routes.ToggleDay(6)
+    assert routes.decode("pv:delete") == routes.ConfirmErase(erase=True)
 
 
 @given(IDS, IDS, TRACK_IDS, st.integers(1, 90), st.dates(date(2000, 1, 1), date(2099, 12, 31)))
@@ -327,39 +311,71 @@ def test_every_team_button_reads_back(
 ) -> None:
     monday = start + timedelta(days=(7 - start.weekday()) % 7 or 7)
     starts = (start, start + timedelta(days=1), monday)
-    expected = [
-        (tk.consent_keyboard(team), [TeamAction(f"join_{k}", team) for k in "ynx"]),
-        (tk.teams_keyboard("stats", [(team, "Riverside")]), [TeamAction("stats", team)]),
+    join, admin, member = routes.JoinChoice, routes.AdminOp, routes.MemberOp
+    expected: list[tuple[object, list[routes.Route]]] = [
+        (tk.consent_keyboard(team), [routes.JoinAnswer(team, c) for c in join]),
+        (
+            tk.teams_keyboard(routes.TeamMenuAction.STATS, [(team, "Riverside")]),
+            [routes.TeamMenu(routes.TeamMenuAction.STATS, team)],
+        ),
         (
             tk.tracks_keyboard(team, LIBRARY),
-            [TeamAction("challenge_k", team, t.id) for t in LIBRARY.ordered_tracks()],
+            [routes.ChallengeTrack(team, t.id) for t in LIBRARY.ordered_tracks()],
         ),
         (
             tk.lengths_keyboard(team, track),
-            [TeamAction("challenge_d", team, track, n) for n in tk.LENGTHS],
+            [routes.ChallengeLength(team, track, n) for n in tk.LENGTHS],
         ),
         (
             tk.starts_keyboard(team, track, days, start),
-            [TeamAction("challenge_s", team, track, days, f"{d:%Y%m%d}") for d in starts],
+            [routes.ChallengeStart(team, track, days, d) for d in starts],
         ),
         (
             tk.start_for_teams_keyboard([(team, "Riverside")], track, days, start),
-            [TeamAction("challenge_s", team, track, days, f"{start:%Y%m%d}")],
+            [routes.ChallengeStart(team, track, days, start)],
         ),
-        (tk.counting_keyboard(((other, "Hillside"),)), [TeamAction("count", number=other)]),
-        (tk.admin_keyboard(team), [TeamAction(f"admin_{k}", team) for k in "mrns"]),
+        (
+            tk.start_for_teams_keyboard([(team, "Riverside")], track, days, None),
+            [routes.ChallengeStart(team, track, days, None)],
+        ),
+        (tk.counting_keyboard(((other, "Hillside"),)), [routes.FollowChallenge(other)]),
+        (tk.admin_keyboard(team), [routes.TeamAdmin(op, team) for op in admin]),
         (
             tk.member_keyboard(team, other, "member"),
-            [TeamAction(f"admin_{k}", team, number=other) for k in "fx"],
+            [routes.MemberAction(op, team, other) for op in member],
         ),
     ]
-    for markup, actions in expected:
+    for markup, wanted in expected:
         data = buttons(markup)
         assert all(len(d.encode()) <= CALLBACK_DATA_BYTES for d in data), data
-        assert [parse_team_callback(d) for d in data] == actions
+        assert [routes.decode(d) for d in data] == wanted
 
 
 @given(st.text(max_size=10), st.integers(CALLBACK_DATA_BYTES, 200))
 def test_callback_data_over_64_bytes_is_refused(head: str, size: int) -> None:
     data = "tm:07:30" + head + ":" + "1" * size
-    assert parse_callback(data) is None and parse_team_callback(data) is None
+    assert routes.decode(data) is None
+
+
+def test_a_route_that_would_not_fit_telegrams_64_bytes_is_a_bug_caught_at_once() -> None:
+    with pytest.raises(routes.RouteTooLong):
+        routes.encode(routes.PickTrack("x" * 70))
+
+
+@given(
+    st.one_of(
+        st.sampled_from(routes.SETTING_STEPS),
+        st.builds(
+            lambda kind, n: f"{kind}:{n}", st.sampled_from(["announce", "schedule", "rename"]), IDS
+        ),
+    )
+)
+def test_awaited_answers_read_back(stored: str) -> None:
+    waiting = routes.awaiting(stored)
+    assert waiting is not None and routes.awaiting_text(waiting) == stored
+
+
+@given(DATA_TEXT)
+def test_an_unreadable_awaited_step_is_nothing_awaited(stored: str) -> None:
+    waiting = routes.awaiting(stored)
+    assert waiting is None or routes.awaiting_text(waiting) == stored

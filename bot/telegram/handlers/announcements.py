@@ -7,31 +7,25 @@ survives a restart.
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 
 from bot.learning.moments import parse_moment
-from bot.learning.numbers import small_id
 from bot.limits import MESSAGE_TEXT, telegram_length
 from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, Content
 from bot.services.teams import TeamProblem
-from bot.telegram import texts
-from bot.telegram.context import AttuneContext
+from bot.telegram import keyboards, routes, texts
+from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import steps
 from bot.telegram.handlers.teams import refuse
 from bot.telegram.sending import announcements as fanout
 
 CAPTION_LIMIT = 1024
-CANCELLABLE_STEPS = ("announce:", "schedule:", "rename:")
 
 
 def zone_of(context: AttuneContext, user_id: int) -> str:
     """The learner's own time zone (UTC until they choose one)."""
     profile = context.services.learners.get(user_id)
     return (profile.zone if profile else None) or "UTC"
-
-
-def _audience_label(team_id: int, name: str) -> str:
-    return name if team_id != EVERYONE else "Everyone (all active learners)"
 
 
 async def announce(update: Update, context: AttuneContext) -> None:
@@ -45,16 +39,14 @@ async def announce(update: Update, context: AttuneContext) -> None:
     elif len(audiences) == 1:
         await ask_content(context, chat.id, user.id, audiences[0][0])
     else:
-        rows = [
-            [InlineKeyboardButton(_audience_label(tid, name)[:60], callback_data=f"an:t:{tid}")]
-            for tid, name in audiences
-        ]
-        await steps.say(context, chat.id, texts.ANNOUNCE_WHICH, InlineKeyboardMarkup(rows))
+        keyboard = keyboards.audience_keyboard(audiences, EVERYONE)
+        await steps.say(context, chat.id, texts.ANNOUNCE_WHICH, keyboard)
 
 
 async def ask_content(context: AttuneContext, chat_id: int, user_id: int, audience: int) -> None:
     """Wait for the next message: that is the announcement."""
-    context.services.learners.expect(user_id, f"announce:{audience}")
+    waiting = routes.awaiting_text(routes.AwaitAnnouncement(audience))
+    context.services.learners.expect(user_id, waiting)
     await steps.say(context, chat_id, texts.ANNOUNCE_ASK)
 
 
@@ -76,13 +68,15 @@ def content_of(message: Message) -> Content | str:
     return texts.ANNOUNCE_UNSUPPORTED
 
 
-async def capture(update: Update, context: AttuneContext, step: str) -> None:
+async def capture(
+    update: Update, context: AttuneContext, waiting: routes.AwaitAnnouncement
+) -> None:
     """The author's message: check it, keep it as a draft, show the exact preview."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
     found = content_of(message)
-    audience = int(step.split(":", 1)[1])
+    audience = waiting.audience
     name = next(
         (n for t, n in context.services.announcements.audiences(user.id) if t == audience), ""
     )
@@ -102,46 +96,49 @@ async def capture(update: Update, context: AttuneContext, step: str) -> None:
     context.services.learners.expect(user.id, None)
     await steps.say(context, message.chat_id, texts.PREVIEW)
     await fanout.deliver(context.bot, message.chat_id, draft.content, draft.audience)
-    buttons = [
-        InlineKeyboardButton("Send now", callback_data=f"an:s:{draft.id}"),
-        InlineKeyboardButton("Schedule", callback_data=f"an:l:{draft.id}"),
-        InlineKeyboardButton("Cancel", callback_data=f"an:c:{draft.id}"),
-    ]
-    await steps.say(context, message.chat_id, texts.CONFIRM_SEND, InlineKeyboardMarkup([buttons]))
+    keyboard = keyboards.draft_keyboard(draft.id)
+    await steps.say(context, message.chat_id, texts.CONFIRM_SEND, keyboard)
 
 
 async def on_button(update: Update, context: AttuneContext) -> None:
-    """``an:t:<audience>``, ``an:s|l|c|x:<announcement>``; forged data is refused."""
+    """An audience or a draft's send/schedule/cancel; the service re-checks the author."""
     query = update.callback_query
-    if query is None or update.effective_chat is None:
-        return
-    parts = (query.data or "").split(":")
-    number = small_id(parts[2]) if len(parts) == 3 else None
-    if number is None or parts[1] not in ("t", "s", "l", "c", "x"):
-        await query.answer(texts.STALE_BUTTON)
+    route = routes.decode(query.data if query else None)
+    if query is None or update.effective_chat is None or route is None:
         return
     await query.answer()
     await steps.clear_buttons(query)
     chat_id, user_id = update.effective_chat.id, query.from_user.id
     try:
-        await _act(context, chat_id, user_id, parts[1], number)
+        if isinstance(route, routes.AnnounceTo):
+            await _choose_audience(context, chat_id, user_id, route.audience)
+        elif isinstance(route, routes.AnnouncementAction):
+            await _act(context, chat_id, user_id, route)
     except TeamProblem as problem:
         await refuse(context, chat_id, problem)
 
 
-async def _act(context: AttuneContext, chat_id: int, user_id: int, kind: str, number: int) -> None:
+async def _choose_audience(
+    context: AttuneContext, chat_id: int, user_id: int, audience: int
+) -> None:
     service = context.services.announcements
-    if kind == "t":
-        if number not in [t for t, _ in service.audiences(user_id)]:
-            raise TeamProblem("not_admin" if number == EVERYONE else "not_facilitator")
-        await ask_content(context, chat_id, user_id, number)
-    elif kind == "s":
+    if audience not in [t for t, _ in service.audiences(user_id)]:
+        raise TeamProblem("not_admin" if audience == EVERYONE else "not_facilitator")
+    await ask_content(context, chat_id, user_id, audience)
+
+
+async def _act(
+    context: AttuneContext, chat_id: int, user_id: int, route: routes.AnnouncementAction
+) -> None:
+    service, number = context.services.announcements, route.announcement_id
+    if route.op is routes.DraftOp.SEND_NOW:
         view = service.send_now(user_id, number)
         fanout.start(context, [view.id])
         await steps.say(context, chat_id, texts.sending_now(view.counts.get("pending", 0)))
-    elif kind == "l":
+    elif route.op is routes.DraftOp.SCHEDULE:
         service.check_draft(user_id, number)
-        context.services.learners.expect(user_id, f"schedule:{number}")
+        waiting = routes.awaiting_text(routes.AwaitScheduleTime(number))
+        context.services.learners.expect(user_id, waiting)
         zone = zone_of(context, user_id)
         await steps.say(context, chat_id, texts.ASK_WHEN.format(zone=texts.esc(zone)))
     else:
@@ -149,7 +146,9 @@ async def _act(context: AttuneContext, chat_id: int, user_id: int, kind: str, nu
         await steps.say(context, chat_id, texts.ANNOUNCE_CANCELLED)
 
 
-async def schedule_from_text(update: Update, context: AttuneContext, step: str) -> None:
+async def schedule_from_text(
+    update: Update, context: AttuneContext, waiting: routes.AwaitScheduleTime
+) -> None:
     """The typed time for a scheduled announcement, in the author's zone."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
@@ -160,7 +159,7 @@ async def schedule_from_text(update: Update, context: AttuneContext, step: str) 
         if moment.instant is None:
             raise TeamProblem(moment.problem or "bad_time")
         view = context.services.announcements.schedule(
-            user.id, int(step.split(":")[1]), moment.instant
+            user.id, waiting.announcement_id, moment.instant
         )
     except TeamProblem as problem:
         await refuse(context, message.chat_id, problem)
@@ -182,8 +181,7 @@ async def listing(update: Update, context: AttuneContext) -> None:
     for view in views:
         cancel = None
         if view.state == "scheduled":
-            button = InlineKeyboardButton("Cancel it", callback_data=f"an:x:{view.id}")
-            cancel = InlineKeyboardMarkup([[button]])
+            cancel = keyboards.cancel_scheduled_keyboard(view.id)
         await steps.say(context, chat.id, texts.announcement_line(view, zone), cancel)
 
 
@@ -193,10 +191,15 @@ async def cancel(update: Update, context: AttuneContext) -> None:
     if user is None or chat is None:
         return
     profile = context.services.learners.get(user.id)
-    step = (profile.pending_step if profile else None) or ""
-    waiting = step.startswith(CANCELLABLE_STEPS)
+    waiting = routes.is_cancellable(routes.awaiting(profile.pending_step if profile else None))
     if waiting:
         context.services.learners.expect(user.id, None)
     await steps.say(
         context, chat.id, texts.ANNOUNCE_CANCELLED if waiting else texts.NOTHING_TO_CANCEL
     )
+
+
+def register(application: AttuneApplication) -> None:
+    """/announce, /announcements, /cancel and the audience and draft buttons."""
+    add_commands(application, {"announce": announce, "announcements": listing, "cancel": cancel})
+    add_buttons(application, on_button, routes.AnnounceTo, routes.AnnouncementAction)

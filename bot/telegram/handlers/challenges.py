@@ -11,8 +11,8 @@ from bot.learning.challenges import valid_length
 from bot.learning.schedule import local_date
 from bot.services.challenges import StatsView
 from bot.services.teams import TeamProblem
+from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
-from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
 from bot.telegram.handlers.teams import refuse, team_of
@@ -55,17 +55,17 @@ async def challenge_typed(
         keyboard = kb.start_for_teams_keyboard(choices, track_id, days, start)
         await steps.say(context, chat_id, texts.CHOOSE_TEAM, keyboard)
         return
-    ask = kb.TeamAction("challenge_s", team_ids[0], track_id, days)
-    await start_challenge(context, chat_id, user_id, ask, start)
+    ask = routes.ChallengeStart(team_ids[0], track_id, days, start)
+    await start_challenge(context, chat_id, user_id, ask)
 
 
 async def start_challenge(
-    context: AttuneContext, chat_id: int, user_id: int, ask: kb.TeamAction, start: date | None
+    context: AttuneContext, chat_id: int, user_id: int, ask: routes.ChallengeStart
 ) -> None:
     """Start the challenge ``ask`` describes (the service checks every rule) and confirm."""
     try:
         view = context.services.challenges.start(
-            user_id, ask.team_id, ask.value, ask.number, start
+            user_id, ask.team_id, ask.track_id, ask.days, ask.start
         )
     except TeamProblem as problem:
         await refuse(context, chat_id, problem)
@@ -74,44 +74,37 @@ async def start_challenge(
     await steps.say(context, chat_id, text)
 
 
-async def challenge_step(
-    context: AttuneContext, chat_id: int, user_id: int, action: kb.TeamAction
-) -> None:
-    """The guided flow: team, then track, then length, then start date."""
+ChallengeStep = routes.ChallengeTrack | routes.ChallengeLength | routes.ChallengeStart
+
+
+async def open_challenge(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
+    """The guided flow starts: which track (facilitators only)."""
     services = context.services
-    if action.kind == "challenge":
-        services.teams.members(user_id, action.team_id)  # raises unless a facilitator
-        keyboard = kb.tracks_keyboard(action.team_id, services.library)
-        await steps.say(context, chat_id, texts.CHOOSE_TRACK, keyboard)
-    elif action.kind == "challenge_k":
-        _check_step(context, user_id, action)
-        keyboard = kb.lengths_keyboard(action.team_id, action.value)
+    services.teams.members(user_id, team_id)  # raises unless a facilitator
+    keyboard = kb.tracks_keyboard(team_id, services.library)
+    await steps.say(context, chat_id, texts.CHOOSE_TRACK, keyboard)
+
+
+async def challenge_step(
+    context: AttuneContext, chat_id: int, user_id: int, route: ChallengeStep
+) -> None:
+    """The guided flow: track, then length, then start date; each step re-checked."""
+    services = context.services
+    services.teams.members(user_id, route.team_id)  # raises unless a facilitator
+    if route.track_id not in services.library.tracks:
+        raise TeamProblem("unknown_track")
+    if isinstance(route, routes.ChallengeTrack):
+        keyboard = kb.lengths_keyboard(route.team_id, route.track_id)
         await steps.say(context, chat_id, texts.CHOOSE_LENGTH, keyboard)
-    elif action.kind == "challenge_d":
-        _check_step(context, user_id, action)
-        if not valid_length(action.number):
+    elif isinstance(route, routes.ChallengeLength):
+        if not valid_length(route.days):
             raise TeamProblem("bad_length")
-        team = team_of(context, user_id, action.team_id)
+        team = team_of(context, user_id, route.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
-        keyboard = kb.starts_keyboard(action.team_id, action.value, action.number, today)
+        keyboard = kb.starts_keyboard(route.team_id, route.track_id, route.days, today)
         await steps.say(context, chat_id, texts.CHOOSE_START, keyboard)
     else:
-        await start_challenge(context, chat_id, user_id, action, _date_from(action.when))
-
-
-def _check_step(context: AttuneContext, user_id: int, action: kb.TeamAction) -> None:
-    """Every step re-checks: a facilitator of this team, choosing a real track."""
-    context.services.teams.members(user_id, action.team_id)  # raises unless a facilitator
-    if action.value not in context.services.library.tracks:
-        raise TeamProblem("unknown_track")
-
-
-def _date_from(compact: str) -> date | None:
-    """``20260309`` to a date; ``0`` (or nonsense) means today."""
-    try:
-        return date(int(compact[:4]), int(compact[4:6]), int(compact[6:8]))
-    except ValueError:
-        return None
+        await start_challenge(context, chat_id, user_id, route)
 
 
 async def show_board(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:

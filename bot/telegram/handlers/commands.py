@@ -6,11 +6,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.learning.numbers import is_digits
-from bot.telegram import keyboards, texts
-from bot.telegram.context import AttuneContext
+from bot.telegram import keyboards, routes, texts
+from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import announcements, steps
 from bot.telegram.handlers.onboarding import BAD_INPUT, apply_typed
 from bot.telegram.handlers.safety import answered_distress
@@ -22,7 +21,7 @@ SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks"
 
 async def _reply(update: Update, text: str, **kwargs: object) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, **kwargs)  # type: ignore[arg-type]
+        await update.effective_message.reply_text(text, **kwargs)  # type: ignore[arg-type]
 
 
 async def setting(update: Update, context: AttuneContext) -> None:
@@ -158,9 +157,9 @@ async def not_understood(update: Update, context: AttuneContext) -> None:
     """A photo or document may be an announcement; anything else we have no use for."""
     user, message = update.effective_user, update.effective_message
     profile = context.services.learners.get(user.id) if user else None
-    step = (profile.pending_step if profile else None) or ""
-    if step.startswith("announce:"):
-        await announcements.capture(update, context, step)
+    waiting = routes.awaiting(profile.pending_step if profile else None)
+    if isinstance(waiting, routes.AwaitAnnouncement):
+        await announcements.capture(update, context, waiting)
         return
     zone = profile.zone if profile else None
     if message is not None and await answered_distress(message, context, message.caption, zone):
@@ -168,6 +167,28 @@ async def not_understood(update: Update, context: AttuneContext) -> None:
     await _reply(update, texts.NOT_UNDERSTOOD)
 
 
+async def stale_button(update: Update, context: AttuneContext) -> None:
+    """A button no feature recognises: forged, truncated, or from a keyboard we retired."""
+    query = update.callback_query
+    if query is None:
+        return
+    known = context.services.learners.get(query.from_user.id) is not None
+    await query.answer(texts.STALE_BUTTON if known else texts.NEED_START)
+
+
 async def private_only(update: Update, context: AttuneContext) -> None:
     """Lesson commands sent in a group: point to the private chat."""
     await _reply(update, texts.PRIVATE_ONLY)
+
+
+def register(application: AttuneApplication) -> None:
+    """The learner's own commands and the "show today's lesson" button."""
+    add_commands(application, dict.fromkeys(SETTING_COMMANDS, setting))
+    add_commands(
+        application,
+        {
+            "settings": settings, "today": today, "progress": progress, "pause": pause,
+            "resume": resume, "stop": stop, "help": help_command, "about": about,
+        },
+    )  # fmt: skip
+    add_buttons(application, lesson_again, routes.LessonAgain)

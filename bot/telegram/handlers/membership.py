@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from telegram import ChatMember, Update
+from telegram.ext import ChatMemberHandler
 
-from bot.telegram.context import AttuneContext
+from bot.telegram.context import AttuneApplication, AttuneContext
 
 GONE = (ChatMember.BANNED, ChatMember.LEFT)
 
@@ -16,3 +17,8 @@ async def on_my_chat_member(update: Update, context: AttuneContext) -> None:
         return
     if change.new_chat_member.status in GONE:
         context.services.learners.mark_blocked(change.from_user.id)
+
+
+def register(application: AttuneApplication) -> None:
+    """The bot being blocked, unblocked, added to or removed from a chat."""
+    application.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

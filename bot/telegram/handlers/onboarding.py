@@ -8,14 +8,13 @@ whenever we asked for one.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ParseMode
 
 from bot.learning.join_codes import DEEP_LINK_PREFIX
 from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
 from bot.services.learners import StepResult
-from bot.telegram import keyboards, texts
-from bot.telegram.context import AttuneContext
-from bot.telegram.handlers import announcements, privacy, steps, teams
+from bot.telegram import keyboards, routes, texts
+from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
+from bot.telegram.handlers import announcements, steps, teams
 from bot.telegram.handlers.safety import answered_distress
 
 MAX_TYPED_ANSWER = 200
@@ -43,22 +42,19 @@ async def start(update: Update, context: AttuneContext) -> None:
 
 
 async def on_button(update: Update, context: AttuneContext) -> None:
-    """Handle a button press; stale or forged data changes nothing."""
+    """A setup button (tracks, time, zone, days, a /settings step)."""
     query = update.callback_query
     if query is None or update.effective_chat is None:
         return
-    action = keyboards.parse_callback(query.data)
-    if action is not None and action.kind.startswith("privacy_"):
-        await privacy.on_confirm(update, context, action.kind)
-        return
+    route = routes.decode(query.data)
     learners = context.services.learners
     profile = learners.get(query.from_user.id)
-    if action is None or profile is None:
+    if route is None or profile is None:
         await query.answer(texts.STALE_BUTTON if profile else texts.NEED_START)
         return
     chat_id = update.effective_chat.id
-    if action.kind == "track":
-        updated = learners.toggle_track(profile.id, action.value)
+    if isinstance(route, routes.PickTrack):
+        updated = learners.toggle_track(profile.id, route.track_id)
         if updated is None:
             await query.answer(texts.STALE_BUTTON)
             return
@@ -66,64 +62,80 @@ async def on_button(update: Update, context: AttuneContext) -> None:
         markup = keyboards.tracks_keyboard(context.services.library, updated.tracks)
         await query.edit_message_reply_markup(markup)
         return
-    if action.kind == "day_toggle":
-        updated = learners.toggle_day(profile.id, int(action.value))
+    if isinstance(route, routes.ToggleDay):
+        toggled = learners.toggle_day(profile.id, route.day)
         await query.answer()
-        if updated is not None:
-            await query.edit_message_reply_markup(keyboards.custom_days_keyboard(updated.days))
+        if toggled is not None:
+            await query.edit_message_reply_markup(keyboards.custom_days_keyboard(toggled.days))
         return
-    await _finish_button(update, context, action, chat_id)
+    await _finish_button(update, context, route, chat_id)
 
 
 async def _finish_button(
-    update: Update, context: AttuneContext, action: keyboards.Action, chat_id: int
+    update: Update, context: AttuneContext, route: routes.Route, chat_id: int
 ) -> None:
     """Buttons that complete a step (or open one) and remove their keyboard."""
     query = update.callback_query
     assert query is not None
     learners, user_id = context.services.learners, query.from_user.id
-    result: StepResult | None = None
-    if action.kind == "settings":
-        profile = learners.expect(user_id, action.value)
+    if isinstance(route, routes.OpenSetting):
+        profile = learners.expect(user_id, route.step)
         await query.answer()
         if profile is not None:
-            await steps.ask(context, chat_id, profile, action.value)
+            await steps.ask(context, chat_id, profile, route.step)
         return
-    if action.kind == "days_custom":
+    if isinstance(route, routes.PickDays) and route.choice is routes.DaysChoice.CUSTOM:
         profile = learners.begin_custom_days(user_id)
         await query.answer()
         if profile is not None:
-            await query.edit_message_text(texts.ASK_CUSTOM_DAYS, parse_mode=ParseMode.HTML)
+            await query.edit_message_text(texts.ASK_CUSTOM_DAYS)
             await query.edit_message_reply_markup(keyboards.custom_days_keyboard(profile.days))
         return
-    if action.kind == "track_done":
-        result = learners.confirm_tracks(user_id)
-        if result is None:
-            await query.answer(texts.NEED_A_TRACK)
-            return
-    elif action.kind == "time":
-        result = learners.set_time(user_id, parse_time(action.value))  # type: ignore[arg-type]
-    elif action.kind == "zone":
-        result = learners.set_zone(user_id, action.value)
-    elif action.kind in ("days_daily", "days_weekdays", "days_done"):
-        result = _set_days_from_button(context, user_id, action.kind)
-        if result is None:
-            await query.answer(texts.NEED_A_DAY)
-            return
+    result = _apply_button(context, user_id, route)
+    if result is None and isinstance(route, routes.TracksDone | routes.PickDays):
+        await query.answer(
+            texts.NEED_A_TRACK if isinstance(route, routes.TracksDone) else texts.NEED_A_DAY
+        )
+        return
     await query.answer()
     await steps.clear_buttons(query)
     if result is not None:
         await steps.after_step(context, chat_id, result)
 
 
-def _set_days_from_button(context: AttuneContext, user_id: int, kind: str) -> StepResult | None:
+def _apply_button(context: AttuneContext, user_id: int, route: routes.Route) -> StepResult | None:
+    """Save what a step button chose; ``None`` when nothing could be saved."""
     learners = context.services.learners
-    if kind == "days_daily":
-        return learners.set_days(user_id, ALL_DAYS)
-    if kind == "days_weekdays":
-        return learners.set_days(user_id, WEEKDAYS)
-    profile = learners.get(user_id)
-    return learners.set_days(user_id, profile.days) if profile else None
+    match route:
+        case routes.TracksDone():
+            return learners.confirm_tracks(user_id)
+        case routes.PickTime(at):
+            chosen = parse_time(at)
+            return learners.set_time(user_id, chosen) if chosen is not None else None
+        case routes.PickZone(zone):
+            return learners.set_zone(user_id, zone)
+        case routes.PickDays(routes.DaysChoice.DAILY):
+            return learners.set_days(user_id, ALL_DAYS)
+        case routes.PickDays(routes.DaysChoice.WEEKDAYS):
+            return learners.set_days(user_id, WEEKDAYS)
+        case routes.PickDays(routes.DaysChoice.DONE):
+            profile = learners.get(user_id)
+            return learners.set_days(user_id, profile.days) if profile else None
+    return None
+
+
+async def on_track_info(update: Update, context: AttuneContext) -> None:
+    """A track's description and learning objectives, beside the track picker."""
+    query = update.callback_query
+    route = routes.decode(query.data if query else None)
+    if query is None or not isinstance(route, routes.TrackInfo):
+        return
+    track = context.services.library.tracks.get(route.track_id)
+    if track is None:
+        await query.answer(texts.STALE_BUTTON)
+        return
+    await query.answer()
+    await steps.say(context, query.from_user.id, texts.track_info(track))
 
 
 async def on_text(update: Update, context: AttuneContext) -> None:
@@ -132,34 +144,41 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     if message is None or user is None or message.text is None:
         return
     profile = context.services.learners.get(user.id)
-    step = (profile.pending_step if profile else None) or ""
+    waiting = routes.awaiting(profile.pending_step if profile else None)
     zone = profile.zone if profile else None
-    if await answered_distress(message, context, message.text, zone) and not step.startswith(
-        "announce:"
-    ):
+    in_distress = await answered_distress(message, context, message.text, zone)
+    if in_distress and not isinstance(waiting, routes.AwaitAnnouncement):
         # Nothing typed in distress is saved as a setting or a name; the step stays open.
         # An announcement draft is the facilitator's words to the team and goes on.
         return
     if profile is None:
         await message.reply_text(texts.NEED_START)
         return
-    text = message.text
-    if step.startswith("announce:"):
-        await announcements.capture(update, context, step)
+    await _answer_typed(update, context, waiting, message.text)
+
+
+async def _answer_typed(
+    update: Update, context: AttuneContext, waiting: routes.Awaiting | None, text: str
+) -> None:
+    """Give the typed text to whatever was waiting for it."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    if isinstance(waiting, routes.AwaitAnnouncement):
+        await announcements.capture(update, context, waiting)
         return
-    if step.startswith("schedule:"):
-        await announcements.schedule_from_text(update, context, step)
+    if isinstance(waiting, routes.AwaitScheduleTime):
+        await announcements.schedule_from_text(update, context, waiting)
         return
     if len(text) > MAX_TYPED_ANSWER:
         await message.reply_text(texts.TOO_LONG)
         return
-    if step.startswith("rename:"):
-        await teams.rename_from_text(context, message.chat_id, user.id, step, text)
+    if isinstance(waiting, routes.AwaitTeamName):
+        await teams.rename_from_text(context, message.chat_id, user.id, waiting, text)
         return
-    if step in ("time", "zone", "days"):
-        result = apply_typed(context, user.id, step, text)
+    if isinstance(waiting, routes.AwaitSetting) and waiting.step in BAD_INPUT:
+        result = apply_typed(context, user.id, waiting.step, text)
         if result is None:
-            await message.reply_text(BAD_INPUT[step], parse_mode=ParseMode.HTML)
+            await message.reply_text(BAD_INPUT[waiting.step])
         else:
             await steps.after_step(context, message.chat_id, result)
         return
@@ -180,3 +199,15 @@ def apply_typed(context: AttuneContext, user_id: int, step: str, text: str) -> S
         return learners.set_zone(user_id, zone) if zone is not None else None
     days = parse_days(text)
     return learners.set_days(user_id, days) if days else None
+
+
+def register(application: AttuneApplication) -> None:
+    """/start and the setup buttons (typed answers arrive through the text fallback)."""
+    add_commands(application, {"start": start})
+    add_buttons(
+        application,
+        on_button,
+        routes.PickTrack, routes.TracksDone, routes.PickTime, routes.PickZone,
+        routes.PickDays, routes.ToggleDay, routes.OpenSetting,
+    )  # fmt: skip
+    add_buttons(application, on_track_info, routes.TrackInfo)

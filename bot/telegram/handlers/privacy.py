@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 from telegram import Update
-from telegram.constants import ParseMode
 
-from bot.telegram import keyboards, texts
-from bot.telegram.context import AttuneContext
+from bot.telegram import keyboards, routes, texts
+from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import steps
 
 
@@ -33,21 +32,26 @@ async def delete_my_data(update: Update, context: AttuneContext) -> None:
     if context.services.learners.get(user.id) is None:
         await message.reply_text(texts.NOTHING_STORED)
         return
-    await message.reply_text(
-        texts.CONFIRM_DELETE, parse_mode=ParseMode.HTML, reply_markup=keyboards.delete_keyboard()
-    )
+    await message.reply_text(texts.CONFIRM_DELETE, reply_markup=keyboards.delete_keyboard())
 
 
-async def on_confirm(update: Update, context: AttuneContext, kind: str) -> None:
+async def on_confirm(update: Update, context: AttuneContext) -> None:
     """The answer to the delete question."""
     query = update.callback_query
-    if query is None:
+    route = routes.decode(query.data if query else None)
+    if query is None or not isinstance(route, routes.ConfirmErase):
         return
     await query.answer()
     await steps.clear_buttons(query)
     user_id = query.from_user.id
-    if kind == "privacy_keep":
+    if not route.erase:
         await context.bot.send_message(user_id, texts.KEPT)
         return
     erased = context.services.privacy.erase(user_id)
     await context.bot.send_message(user_id, texts.DELETED if erased else texts.NOTHING_STORED)
+
+
+def register(application: AttuneApplication) -> None:
+    """/mydata, /deletemydata and the confirmation buttons."""
+    add_commands(application, {"mydata": my_data, "deletemydata": delete_my_data})
+    add_buttons(application, on_confirm, routes.ConfirmErase)

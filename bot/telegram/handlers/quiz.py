@@ -5,10 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from telegram import Update
-from telegram.constants import ParseMode
+from telegram.ext import PollAnswerHandler
 
 from bot.telegram import texts
-from bot.telegram.context import AttuneContext
+from bot.telegram.context import AttuneApplication, AttuneContext
 from bot.telegram.writes import short_write
 
 
@@ -23,6 +23,9 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
     )
     result = await short_write(services.db, record)
     if result.completed is not None and result.chat_id is not None:
-        await context.bot.send_message(
-            result.chat_id, texts.day_complete(result.completed), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
+
+
+def register(application: AttuneApplication) -> None:
+    """Votes on the quiz polls."""
+    application.add_handler(PollAnswerHandler(on_poll_answer))

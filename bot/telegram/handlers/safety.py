@@ -7,7 +7,6 @@ before doing anything else, so no crisis message is ever met by a generic fallba
 from __future__ import annotations
 
 from telegram import Message
-from telegram.constants import ParseMode
 
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
@@ -21,5 +20,5 @@ async def answered_distress(
     if not text or not safety.suggests_crisis(text):
         return False
     resources = safety.resources_for_zone(zone)
-    await message.reply_text(texts.crisis_reply(resources), parse_mode=ParseMode.HTML)
+    await message.reply_text(texts.crisis_reply(resources))
     return True

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 
 from telegram import CallbackQuery, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.services.learners import StepResult
@@ -36,7 +35,7 @@ async def say(
     context: AttuneContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Send an HTML message, optionally with buttons."""
-    await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def ask(context: AttuneContext, chat_id: int, profile: Profile, step: str) -> None:
@@ -60,13 +59,11 @@ async def after_step(context: AttuneContext, chat_id: int, result: StepResult) -
     """Move onboarding on, or confirm a settings change."""
     profile = result.profile
     if result.finished_onboarding:
-        await context.bot.send_message(
-            chat_id, texts.onboarding_done(profile), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(chat_id, texts.onboarding_done(profile))
     elif not profile.onboarded and profile.pending_step:
         await ask(context, chat_id, profile, profile.pending_step)
     else:
-        await context.bot.send_message(chat_id, texts.saved(profile), parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat_id, texts.saved(profile))
 
 
 def track_titles(context: AttuneContext) -> dict[str, str]:

@@ -3,66 +3,82 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import CommandHandler, filters
 
 from bot.services.teams import TeamProblem
+from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
-from bot.telegram import texts
-from bot.telegram.context import AttuneContext
+from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import challenges, steps, teams
 
+# The buttons this module answers (registered with ``routes.matches(*TEAM_ROUTES)``).
+TEAM_ROUTES = (
+    routes.JoinAnswer, routes.TeamMenu, routes.TeamAdmin, routes.MemberAction,
+    routes.ChallengeTrack, routes.ChallengeLength, routes.ChallengeStart,
+    routes.FollowChallenge,
+)  # fmt: skip
 
-async def run_team_action(
-    context: AttuneContext, chat_id: int, user_id: int, action: kb.TeamAction
+
+async def run_menu(
+    context: AttuneContext, chat_id: int, user_id: int, menu: routes.TeamMenu
 ) -> None:
-    """Do one team action; the services refuse anything the user may not do."""
-    kind, team_id = action.kind, action.team_id
-    if kind == "board":
+    """One command on one team; the services refuse anything the user may not do."""
+    team_id, action = menu.team_id, menu.action
+    if action is routes.TeamMenuAction.BOARD:
         await challenges.show_board(context, chat_id, user_id, team_id)
-    elif kind == "stats":
+    elif action is routes.TeamMenuAction.STATS:
         await challenges.show_stats(context, chat_id, user_id, team_id)
-    elif kind == "export":
+    elif action is routes.TeamMenuAction.EXPORT:
         await challenges.send_export(context, chat_id, user_id, team_id)
-    elif kind == "challenge" or kind.startswith("challenge_"):
-        await challenges.challenge_step(context, chat_id, user_id, action)
-    elif kind == "count":
-        await challenges.choose_counting(context, chat_id, user_id, action.number)
-    elif kind == "admin":
+    elif action is routes.TeamMenuAction.CHALLENGE:
+        await challenges.open_challenge(context, chat_id, user_id, team_id)
+    elif action is routes.TeamMenuAction.ADMIN:
         await teams.show_admin(context, chat_id, user_id, team_id)
-    elif kind == "admin_m":
-        await teams.show_members(context, chat_id, user_id, team_id)
-    elif kind == "admin_s":
-        view = context.services.challenges.stop(user_id, team_id)
-        await steps.say(context, chat_id, texts.challenge_stopped(view.track_title))
-    elif kind.startswith("admin_"):
-        await teams.admin_action(context, chat_id, user_id, action)
-    elif kind == "leave":
+    else:
         team = context.services.teams.leave(user_id, team_id)
         await steps.say(context, chat_id, texts.left_team(team.name))
 
 
+async def _run_route(
+    context: AttuneContext, chat_id: int, user_id: int, route: routes.Route
+) -> None:
+    """Send one team button to the handler for its kind."""
+    match route:
+        case routes.JoinAnswer():
+            await teams.answer_consent(context, chat_id, user_id, route)
+        case routes.TeamMenu():
+            await run_menu(context, chat_id, user_id, route)
+        case routes.TeamAdmin():
+            await teams.admin_action(context, chat_id, user_id, route)
+        case routes.MemberAction():
+            await teams.member_action(context, chat_id, user_id, route)
+        case routes.FollowChallenge(challenge_id):
+            await challenges.choose_counting(context, chat_id, user_id, challenge_id)
+        case routes.ChallengeTrack() | routes.ChallengeLength() | routes.ChallengeStart():
+            await challenges.challenge_step(context, chat_id, user_id, route)
+
+
 async def on_team_button(update: Update, context: AttuneContext) -> None:
-    """A team or challenge button; forged or stale data changes nothing."""
+    """A team or challenge button; the services re-check every permission."""
     query = update.callback_query
-    if query is None or update.effective_chat is None:
-        return
-    action = kb.parse_team_callback(query.data)
-    if action is None:
-        await query.answer(texts.STALE_BUTTON)
+    route = routes.decode(query.data if query else None)
+    if query is None or update.effective_chat is None or route is None:
         return
     await query.answer()
     chat_id, user_id = update.effective_chat.id, query.from_user.id
     await steps.clear_buttons(query)
     try:
-        if action.kind.startswith("join_"):
-            await teams.answer_consent(update, context, action, chat_id)
-        else:
-            await run_team_action(context, chat_id, user_id, action)
+        await _run_route(context, chat_id, user_id, route)
     except TeamProblem as problem:
         await teams.refuse(context, chat_id, problem)
 
 
 async def for_team(
-    update: Update, context: AttuneContext, action: str, *, facilitator_only: bool
+    update: Update,
+    context: AttuneContext,
+    action: routes.TeamMenuAction,
+    *,
+    facilitator_only: bool,
 ) -> None:
     """Run ``action`` on the learner's only (facilitated) team, or ask which team."""
     user, chat = update.effective_user, update.effective_chat
@@ -80,7 +96,7 @@ async def for_team(
         await steps.say(context, chat.id, texts.CHOOSE_TEAM, keyboard)
         return
     try:
-        await run_team_action(context, chat.id, user.id, kb.TeamAction(action, mine[0].id))
+        await run_menu(context, chat.id, user.id, routes.TeamMenu(action, mine[0].id))
     except TeamProblem as problem:
         await teams.refuse(context, chat.id, problem)
 
@@ -99,22 +115,22 @@ async def team_board(update: Update, context: AttuneContext) -> None:
 
 async def team_stats(update: Update, context: AttuneContext) -> None:
     """/teamstats (facilitators)."""
-    await for_team(update, context, "stats", facilitator_only=True)
+    await for_team(update, context, routes.TeamMenuAction.STATS, facilitator_only=True)
 
 
 async def export(update: Update, context: AttuneContext) -> None:
     """/export (facilitators): the stats as a CSV file."""
-    await for_team(update, context, "export", facilitator_only=True)
+    await for_team(update, context, routes.TeamMenuAction.EXPORT, facilitator_only=True)
 
 
 async def team_admin(update: Update, context: AttuneContext) -> None:
     """/teamadmin (facilitators): members, code, name, stopping a challenge."""
-    await for_team(update, context, "admin", facilitator_only=True)
+    await for_team(update, context, routes.TeamMenuAction.ADMIN, facilitator_only=True)
 
 
 async def leave(update: Update, context: AttuneContext) -> None:
     """/leave: leave a team."""
-    await for_team(update, context, "leave", facilitator_only=False)
+    await for_team(update, context, routes.TeamMenuAction.LEAVE, facilitator_only=False)
 
 
 async def challenge(update: Update, context: AttuneContext) -> None:
@@ -124,7 +140,7 @@ async def challenge(update: Update, context: AttuneContext) -> None:
         return
     argument = " ".join(context.args or [])
     if not argument:
-        await for_team(update, context, "challenge", facilitator_only=True)
+        await for_team(update, context, routes.TeamMenuAction.CHALLENGE, facilitator_only=True)
         return
     facilitated = [
         t.id for t in context.services.teams.teams_of(user.id) if t.role == "facilitator"
@@ -133,3 +149,18 @@ async def challenge(update: Update, context: AttuneContext) -> None:
         await steps.say(context, chat.id, texts.NOT_FACILITATOR_ANYWHERE)
         return
     await challenges.challenge_typed(context, chat.id, user.id, argument[:200], facilitated)
+
+
+def register(application: AttuneApplication) -> None:
+    """Team commands and every team, admin and challenge button."""
+    add_commands(
+        application,
+        {
+            "newteam": teams.new_team, "join": teams.join, "myteams": teams.my_teams,
+            "leave": leave, "team": team_board, "teamstats": team_stats, "export": export,
+            "teamadmin": team_admin, "challenge": challenge,
+        },
+    )  # fmt: skip
+    add_buttons(application, on_team_button, *TEAM_ROUTES)
+    groups = filters.ChatType.GROUPS
+    application.add_handler(CommandHandler("linkteam", teams.link_group, filters=groups))

@@ -9,10 +9,9 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.learning.join_codes import deep_link_payload, display
-from bot.learning.numbers import small_id
 from bot.services.teams import TeamProblem, TeamView
+from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
-from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
 
@@ -84,15 +83,13 @@ async def offer_join(context: AttuneContext, chat_id: int, user_id: int, code: s
 
 
 async def answer_consent(
-    update: Update, context: AttuneContext, action: kb.TeamAction, chat_id: int
+    context: AttuneContext, chat_id: int, user_id: int, answer: routes.JoinAnswer
 ) -> None:
     """Join (with or without a name on the board) or decline; then finish setup if needed."""
-    user_id = update.callback_query.from_user.id  # type: ignore[union-attr]
-    joining = action.kind != "join_x"
-    team = context.services.teams.answer_consent(
-        user_id, action.team_id, joining, action.kind == "join_y"
-    )
-    reply = texts.joined(team.name, action.kind == "join_y") if joining else texts.DECLINED
+    joining = answer.choice is not routes.JoinChoice.DECLINE
+    named = answer.choice is routes.JoinChoice.WITH_NAME
+    team = context.services.teams.answer_consent(user_id, answer.team_id, joining, named)
+    reply = texts.joined(team.name, named) if joining else texts.DECLINED
     await steps.say(context, chat_id, reply)
     profile = context.services.learners.get(user_id)
     if profile is not None and not profile.onboarded:
@@ -123,15 +120,12 @@ async def link_group(update: Update, context: AttuneContext) -> None:
 
 
 async def rename_from_text(
-    context: AttuneContext, chat_id: int, user_id: int, step: str, text: str
+    context: AttuneContext, chat_id: int, user_id: int, waiting: routes.AwaitTeamName, text: str
 ) -> None:
-    """The typed answer to "send the new name" (``step`` is ``rename:<team id>``)."""
+    """The typed answer to "send the new name"."""
     context.services.learners.expect(user_id, None)
-    team_id = small_id(step.split(":", 1)[1])
     try:
-        if team_id is None:
-            raise TeamProblem("not_facilitator")
-        team = context.services.teams.rename(user_id, team_id, text)
+        team = context.services.teams.rename(user_id, waiting.team_id, text)
     except TeamProblem as problem:
         await refuse(context, chat_id, problem)
         return
@@ -159,21 +153,34 @@ async def show_members(context: AttuneContext, chat_id: int, user_id: int, team_
 
 
 async def admin_action(
-    context: AttuneContext, chat_id: int, user_id: int, action: kb.TeamAction
+    context: AttuneContext, chat_id: int, user_id: int, route: routes.TeamAdmin
 ) -> None:
-    """One /teamadmin button: rotate, rename, promote or remove."""
-    teams = context.services.teams
-    if action.kind == "admin_r":
-        team = teams.rotate_code(user_id, action.team_id)
+    """One /teamadmin menu button: members, a new code, rename, stop the challenge."""
+    teams, team_id = context.services.teams, route.team_id
+    if route.op is routes.AdminOp.MEMBERS:
+        await show_members(context, chat_id, user_id, team_id)
+    elif route.op is routes.AdminOp.NEW_CODE:
+        team = teams.rotate_code(user_id, team_id)
         link = join_link(context, team.code)
         await steps.say(context, chat_id, texts.code_rotated(display(team.code), link))
-    elif action.kind == "admin_n":
-        teams.members(user_id, action.team_id)  # raises unless a facilitator
-        context.services.learners.expect(user_id, f"rename:{action.team_id}")
+    elif route.op is routes.AdminOp.RENAME:
+        teams.members(user_id, team_id)  # raises unless a facilitator
+        waiting = routes.awaiting_text(routes.AwaitTeamName(team_id))
+        context.services.learners.expect(user_id, waiting)
         await steps.say(context, chat_id, texts.ASK_TEAM_NAME)
-    elif action.kind == "admin_f":
-        member = teams.make_facilitator(user_id, action.team_id, action.number)
+    else:
+        view = context.services.challenges.stop(user_id, team_id)
+        await steps.say(context, chat_id, texts.challenge_stopped(view.track_title))
+
+
+async def member_action(
+    context: AttuneContext, chat_id: int, user_id: int, route: routes.MemberAction
+) -> None:
+    """A button under one member: make them a facilitator, or remove them."""
+    teams = context.services.teams
+    if route.op is routes.MemberOp.MAKE_FACILITATOR:
+        member = teams.make_facilitator(user_id, route.team_id, route.learner_id)
         await steps.say(context, chat_id, texts.facilitator_added(member.first_name))
-    elif action.kind == "admin_x":
-        member = teams.remove_member(user_id, action.team_id, action.number)
+    else:
+        member = teams.remove_member(user_id, route.team_id, route.learner_id)
         await steps.say(context, chat_id, texts.member_removed(member.first_name))

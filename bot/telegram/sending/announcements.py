@@ -15,7 +15,7 @@ import logging
 from functools import partial
 
 from telegram import Bot, MessageEntity
-from telegram.constants import MessageEntityType, ParseMode
+from telegram.constants import MessageEntityType
 from telegram.error import TelegramError
 
 from bot.limits import telegram_length
@@ -50,15 +50,17 @@ async def deliver(bot: Bot, chat_id: int, content: Content, audience: str) -> No
     """Send the announcement to one chat: text, photo or document, formatting intact."""
     text, entities = rendered(content, audience)
     if content.kind == "text":
-        await bot.send_message(chat_id, text, entities=entities)
-    elif content.kind == "photo":
-        await bot.send_photo(chat_id, content.file_id, caption=text, caption_entities=entities)  # type: ignore[arg-type]
+        # The author's own formatting travels as entities, so no parse mode applies.
+        await bot.send_message(chat_id, text, entities=entities, parse_mode=None)
+        return
+    assert content.file_id is not None  # a photo or document always carries its file
+    if content.kind == "photo":
+        await bot.send_photo(
+            chat_id, content.file_id, caption=text, caption_entities=entities, parse_mode=None
+        )
     else:
         await bot.send_document(
-            chat_id,
-            content.file_id,  # type: ignore[arg-type]
-            caption=text,
-            caption_entities=entities,
+            chat_id, content.file_id, caption=text, caption_entities=entities, parse_mode=None
         )
 
 
@@ -94,9 +96,7 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
                 return  # Telegram or the network is struggling: the next tick resumes
         report = await asyncio.to_thread(service.finish_if_done, announcement_id)
         if report is not None and report.author_chat:
-            await context.bot.send_message(
-                report.author_chat, texts.delivery_report(report), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(report.author_chat, texts.delivery_report(report))
     finally:
         _running.pop(announcement_id, None)
 

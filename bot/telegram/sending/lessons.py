@@ -14,7 +14,7 @@ import logging
 from functools import partial
 
 from telegram import LinkPreviewOptions
-from telegram.constants import ParseMode, PollType
+from telegram.constants import PollType
 from telegram.error import TelegramError
 
 from bot.services.delivery import Outgoing, Progress, SentPoll
@@ -94,7 +94,6 @@ class _Run:
             await self.context.bot.send_message(
                 self.outgoing.chat_id,
                 texts.choose_counting(tag.team_name),
-                parse_mode=ParseMode.HTML,
                 reply_markup=counting_keyboard(tag.alternatives),
             )
 
@@ -133,9 +132,7 @@ class _Run:
                 outgoing.review,
                 label,
             )
-            await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
-            )
+            await bot.send_message(chat_id, text, link_preview_options=NO_PREVIEW)
             return None
         if index > len(self.questions):
             await bot.send_message(
@@ -152,6 +149,9 @@ class _Run:
             # PTB types option ids as the literals 0-11; the loader caps options at 10.
             correct_option_ids=[question.correct_index],  # type: ignore[list-item]
             explanation=question.explanation,
+            # Lesson text is plain: "&" or "<" in a question or explanation is literal.
+            question_parse_mode=None,
+            explanation_parse_mode=None,
         )
         return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
 

@@ -1,0 +1,476 @@
+"""One typed codec for what a button carries and for what a typed answer is for.
+
+**Buttons.** Every button's callback data is one of the frozen dataclasses below, written
+as short explicit text (``tm:07:30``, ``tc:s:12:cultural-humility:14:20261207``) so a
+button still works after a restart, and old buttons keep working after a deploy (the
+formats never change). ``decode`` is the only reader: anything it does not recognise
+(forged, stale, truncated, an id too long to be ours) is ``None`` and refused before it
+reaches a service. ``encode`` refuses anything over Telegram's 64 bytes. Handlers are
+registered per route type with ``matches(...)``, so routing is by type, not by regex.
+
+**Typed answers.** What the learner's next message answers (a time, a team's new name,
+an announcement) is stored on the learner as text; ``Awaiting`` types read it back.
+The services still see the text; only the edge interprets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TypeVar
+
+from bot.learning.numbers import is_digits, small_id
+from bot.learning.schedule import parse_time, parse_zone
+from bot.limits import CALLBACK_DATA_BYTES
+
+SETTING_STEPS = ("tracks", "time", "zone", "days")
+
+
+class RouteTooLong(ValueError):
+    """Callback data over Telegram's 64 bytes: a bug in how a button was built."""
+
+
+# -- onboarding and settings -------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class PickTrack:
+    """Tick or untick a track in the track picker."""
+
+    track_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TracksDone:
+    """The track picker's Done."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrackInfo:
+    """Show a track's description and learning objectives."""
+
+    track_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickTime:
+    """A delivery time button (``HH:MM``, already valid)."""
+
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickZone:
+    """A time-zone button (an IANA name, already valid)."""
+
+    zone: str
+
+
+class DaysChoice(StrEnum):
+    DAILY = "daily"
+    WEEKDAYS = "weekdays"
+    CUSTOM = "custom"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class PickDays:
+    """Every day, weekdays, open the custom picker, or finish it."""
+
+    choice: DaysChoice
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleDay:
+    """One weekday in the custom picker (0 = Monday)."""
+
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSetting:
+    """A /settings button: ask that step again."""
+
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmErase:
+    """The answer to "delete everything?": erase, or keep."""
+
+    erase: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LessonAgain:
+    """Resend today's lesson after a crash may have cost part of it."""
+
+
+# -- teams and challenges ----------------------------------------------------------------
+class JoinChoice(StrEnum):
+    WITH_NAME = "y"
+    WITHOUT_NAME = "n"
+    DECLINE = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinAnswer:
+    """The consent question when joining a team."""
+
+    team_id: int
+    choice: JoinChoice
+
+
+class TeamMenuAction(StrEnum):
+    BOARD = "board"
+    STATS = "stats"
+    EXPORT = "export"
+    CHALLENGE = "challenge"
+    ADMIN = "admin"
+    LEAVE = "leave"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMenu:
+    """A team picked for a command (/teamstats, /leave …) by someone in several teams."""
+
+    action: TeamMenuAction
+    team_id: int
+
+
+class AdminOp(StrEnum):
+    MEMBERS = "m"
+    NEW_CODE = "r"
+    RENAME = "n"
+    STOP_CHALLENGE = "s"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamAdmin:
+    """A /teamadmin menu button."""
+
+    op: AdminOp
+    team_id: int
+
+
+class MemberOp(StrEnum):
+    MAKE_FACILITATOR = "f"
+    REMOVE = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAction:
+    """A button under one member in the members list."""
+
+    op: MemberOp
+    team_id: int
+    learner_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeTrack:
+    """Starting a challenge, step 1: the track."""
+
+    team_id: int
+    track_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeLength:
+    """Step 2: the length in days."""
+
+    team_id: int
+    track_id: str
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChallengeStart:
+    """Step 3: the first day (``None``: the service's default)."""
+
+    team_id: int
+    track_id: str
+    days: int
+    start: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowChallenge:
+    """Make this running challenge the one that counts for the learner."""
+
+    challenge_id: int
+
+
+# -- announcements -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class AnnounceTo:
+    """The audience of a new announcement (a team id, or 0 for everyone)."""
+
+    audience: int
+
+
+class DraftOp(StrEnum):
+    SEND_NOW = "s"
+    SCHEDULE = "l"
+    CANCEL_DRAFT = "c"
+    CANCEL_SCHEDULED = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementAction:
+    """Send, schedule or cancel one announcement."""
+
+    op: DraftOp
+    announcement_id: int
+
+
+Route = (
+    PickTrack | TracksDone | TrackInfo | PickTime | PickZone | PickDays | ToggleDay
+    | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
+    | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart | FollowChallenge
+    | AnnounceTo | AnnouncementAction
+)  # fmt: skip
+
+
+def encode(route: Route) -> str:
+    """The callback data for ``route``; raises ``RouteTooLong`` past 64 bytes."""
+    data = _encode(route)
+    if len(data.encode()) > CALLBACK_DATA_BYTES:
+        raise RouteTooLong(data)
+    return data
+
+
+def _encode(route: Route) -> str:
+    match route:
+        case TracksDone():
+            return "tr:done"
+        case PickTrack(track_id):
+            return f"tr:{track_id}"
+        case TrackInfo(track_id):
+            return f"ti:{track_id}"
+        case PickTime(at):
+            return f"tm:{at}"
+        case PickZone(zone):
+            return f"tz:{zone}"
+        case PickDays(choice):
+            return f"dy:{choice.value}"
+        case ToggleDay(day):
+            return f"dy:t:{day}"
+        case OpenSetting(step):
+            return f"st:{step}"
+        case ConfirmErase(erase):
+            return "pv:delete" if erase else "pv:keep"
+        case LessonAgain():
+            return "ls:again"
+        case JoinAnswer(team_id, choice):
+            return f"tj:{choice.value}:{team_id}"
+        case TeamMenu(action, team_id):
+            return f"tx:{action.value}:{team_id}"
+        case TeamAdmin(op, team_id):
+            return f"ta:{op.value}:{team_id}"
+        case MemberAction(op, team_id, learner_id):
+            return f"ta:{op.value}:{team_id}:{learner_id}"
+        case ChallengeTrack(team_id, track_id):
+            return f"tc:k:{team_id}:{track_id}"
+        case ChallengeLength(team_id, track_id, days):
+            return f"tc:d:{team_id}:{track_id}:{days}"
+        case ChallengeStart(team_id, track_id, days, start):
+            when = f"{start:%Y%m%d}" if start else "0"
+            return f"tc:s:{team_id}:{track_id}:{days}:{when}"
+        case FollowChallenge(challenge_id):
+            return f"tc:c:{challenge_id}"
+        case AnnounceTo(audience):
+            return f"an:t:{audience}"
+        case AnnouncementAction(op, announcement_id):
+            return f"an:{op.value}:{announcement_id}"
+    raise TypeError(f"not a route: {route!r}")
+
+
+def decode(data: object) -> Route | None:
+    """Read callback data back; ``None`` for anything we did not write."""
+    if not isinstance(data, str) or len(data.encode()) > CALLBACK_DATA_BYTES:
+        return None
+    head, _, rest = data.partition(":")
+    reader = _READERS.get(head)
+    return reader(rest) if reader is not None and rest else None
+
+
+def matches(*kinds: type) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern: does the data decode to one of ``kinds``?"""
+    return lambda data: isinstance(decode(data), kinds)
+
+
+def _id(text: str) -> int | None:
+    """One of our numeric ids: digits that fit a 64-bit integer."""
+    return small_id(text) if is_digits(text) else None
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(kind: type[E], text: str) -> E | None:
+    try:
+        return kind(text)
+    except ValueError:
+        return None
+
+
+def _read_track(rest: str) -> Route | None:
+    return TracksDone() if rest == "done" else PickTrack(rest)
+
+
+def _read_days(rest: str) -> Route | None:
+    if rest.startswith("t:"):
+        day = rest[2:]
+        return ToggleDay(int(day)) if day in tuple("0123456") else None
+    choice = _choice(DaysChoice, rest)
+    return PickDays(choice) if choice else None
+
+
+def _read_join(rest: str) -> Route | None:
+    choice, _, team = rest.partition(":")
+    team_id, picked = _id(team), _choice(JoinChoice, choice)
+    return JoinAnswer(team_id, picked) if team_id is not None and picked else None
+
+
+def _read_menu(rest: str) -> Route | None:
+    action, _, team = rest.partition(":")
+    team_id, picked = _id(team), _choice(TeamMenuAction, action)
+    return TeamMenu(picked, team_id) if team_id is not None and picked else None
+
+
+def _read_admin(rest: str) -> Route | None:
+    parts = rest.split(":")
+    ids = [_id(part) for part in parts[1:]]
+    if None in ids or not ids:
+        return None
+    if len(parts) == 2 and (op := _choice(AdminOp, parts[0])):
+        return TeamAdmin(op, ids[0])  # type: ignore[arg-type]  # None excluded above
+    if len(parts) == 3 and (member_op := _choice(MemberOp, parts[0])):
+        return MemberAction(member_op, ids[0], ids[1])  # type: ignore[arg-type]
+    return None
+
+
+def _read_challenge(rest: str) -> Route | None:
+    kind, *parts = rest.split(":")
+    if kind == "c" and len(parts) == 1 and (challenge_id := _id(parts[0])) is not None:
+        return FollowChallenge(challenge_id)
+    sizes = {"k": 2, "d": 3, "s": 4}
+    if sizes.get(kind) != len(parts) or (team_id := _id(parts[0])) is None or not parts[1]:
+        return None
+    track_id, numbers = parts[1], [_id(part) for part in parts[2:]]
+    if None in numbers:
+        return None
+    if kind == "k":
+        return ChallengeTrack(team_id, track_id)
+    days = numbers[0]
+    assert days is not None
+    if kind == "d":
+        return ChallengeLength(team_id, track_id, days)
+    if parts[3] == "0":  # no date chosen: the service's default
+        return ChallengeStart(team_id, track_id, days, None)
+    start = _compact_date(parts[3])
+    return ChallengeStart(team_id, track_id, days, start) if start else None
+
+
+def _compact_date(text: str) -> date | None:
+    """``yyyymmdd`` as a date; ``None`` when it is not one."""
+    try:
+        return datetime.strptime(text, "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
+    except ValueError:
+        return None
+
+
+def _read_announcement(rest: str) -> Route | None:
+    kind, _, number = rest.partition(":")
+    value = _id(number)
+    if value is None:
+        return None
+    if kind == "t":
+        return AnnounceTo(value)
+    op = _choice(DraftOp, kind)
+    return AnnouncementAction(op, value) if op else None
+
+
+_READERS: dict[str, Callable[[str], Route | None]] = {
+    "tr": _read_track,
+    "ti": lambda rest: TrackInfo(rest),
+    "tm": lambda rest: PickTime(rest) if parse_time(rest) is not None else None,
+    "tz": lambda rest: PickZone(rest) if parse_zone(rest) == rest else None,
+    "dy": _read_days,
+    "st": lambda rest: OpenSetting(rest) if rest in SETTING_STEPS else None,
+    "pv": lambda rest: ConfirmErase(rest == "delete") if rest in ("delete", "keep") else None,
+    "ls": lambda rest: LessonAgain() if rest == "again" else None,
+    "tj": _read_join,
+    "tx": _read_menu,
+    "ta": _read_admin,
+    "tc": _read_challenge,
+    "an": _read_announcement,
+}
+
+
+# -- what a typed message answers --------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class AwaitSetting:
+    """A setup step: a time, a zone or days typed instead of tapped (or tracks)."""
+
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitAnnouncement:
+    """The content of a new announcement to ``audience``."""
+
+    audience: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitScheduleTime:
+    """When to send a drafted announcement."""
+
+    announcement_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitTeamName:
+    """A team's new name."""
+
+    team_id: int
+
+
+Awaiting = AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName
+_AWAITING_PREFIXES: dict[str, Callable[[int], Awaiting]] = {
+    "announce": AwaitAnnouncement,
+    "schedule": AwaitScheduleTime,
+    "rename": AwaitTeamName,
+}
+
+
+def awaiting_text(awaiting: Awaiting) -> str:
+    """How ``awaiting`` is stored on the learner (``pending_step``)."""
+    match awaiting:
+        case AwaitSetting(step):
+            return step
+        case AwaitAnnouncement(audience):
+            return f"announce:{audience}"
+        case AwaitScheduleTime(announcement_id):
+            return f"schedule:{announcement_id}"
+        case AwaitTeamName(team_id):
+            return f"rename:{team_id}"
+    raise TypeError(f"not an awaited answer: {awaiting!r}")
+
+
+def awaiting(stored: str | None) -> Awaiting | None:
+    """Read the stored step back; ``None`` when nothing is awaited (or it is unreadable)."""
+    if not stored:
+        return None
+    if stored in SETTING_STEPS:
+        return AwaitSetting(stored)
+    head, _, number = stored.partition(":")
+    make, value = _AWAITING_PREFIXES.get(head), _id(number)
+    return make(value) if make is not None and value is not None else None
+
+
+def is_cancellable(waiting: Awaiting | None) -> bool:
+    """/cancel leaves these; setup steps are left by finishing or by /settings."""
+    return isinstance(waiting, AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName)
