@@ -40,7 +40,8 @@ MIRROR_HOSTS = (
     "slideshare.net", "issuu.com", "facebook.com", "twitter.com", "x.com",
     "linkedin.com", "instagram.com", "pinterest.", "reddit.com", "medium.com",
     "tiktok.com", "youtube.com", "quizlet.com", "yumpu.com", "dokumen.pub",
-    "pdfcoffee.com", "documents.pub", "web.archive.org",
+    "pdfcoffee.com", "documents.pub", "web.archive.org", "studylib.net", "9dok.net",
+    "dokumen.tips", "vdocuments",
 )  # fmt: skip
 QUESTION_FIELDS = {"id", "question", "options", "explanation"}
 OPTION_FIELDS = {"text", "correct"}

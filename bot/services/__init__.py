@@ -10,6 +10,7 @@ from bot.services.announcements import Announcements
 from bot.services.answers import Answers
 from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
+from bot.services.feedback import Feedback
 from bot.services.learners import Learners
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
@@ -34,6 +35,7 @@ class Services:
     challenges: Challenges
     announcements: Announcements
     safety: Safety
+    feedback: Feedback
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -67,4 +69,5 @@ class Services:
             challenges=Challenges(db, library, clock),
             announcements=announcements,
             safety=Safety(),
+            feedback=Feedback(db, library, clock, operators=admins),
         )

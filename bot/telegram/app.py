@@ -34,6 +34,7 @@ from bot.telegram.handlers import (
     announcements,
     commands,
     errors,
+    feedback,
     membership,
     onboarding,
     privacy,
@@ -125,7 +126,9 @@ def build_application(
     return application
 
 
-FEATURES = (onboarding, commands, privacy, team_actions, announcements, quiz, membership)
+FEATURES = (
+    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership
+)  # fmt: skip
 
 
 def _register_handlers(application: AttuneApplication) -> None:

@@ -26,6 +26,7 @@ from bot.learning.schedule import parse_time, parse_zone
 from bot.limits import CALLBACK_DATA_BYTES
 
 SETTING_STEPS = ("tracks", "time", "zone", "days")
+FEEDBACK = "feedback"
 
 
 class RouteTooLong(ValueError):
@@ -438,7 +439,12 @@ class AwaitTeamName:
     team_id: int
 
 
-Awaiting = AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName
+@dataclass(frozen=True, slots=True)
+class AwaitFeedback:
+    """A report of an error in a lesson, for the operators."""
+
+
+Awaiting = AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
 _AWAITING_PREFIXES: dict[str, Callable[[int], Awaiting]] = {
     "announce": AwaitAnnouncement,
     "schedule": AwaitScheduleTime,
@@ -457,6 +463,8 @@ def awaiting_text(awaiting: Awaiting) -> str:
             return f"schedule:{announcement_id}"
         case AwaitTeamName(team_id):
             return f"rename:{team_id}"
+        case AwaitFeedback():
+            return FEEDBACK
     raise TypeError(f"not an awaited answer: {awaiting!r}")
 
 
@@ -466,6 +474,8 @@ def awaiting(stored: str | None) -> Awaiting | None:
         return None
     if stored in SETTING_STEPS:
         return AwaitSetting(stored)
+    if stored == FEEDBACK:
+        return AwaitFeedback()
     head, _, number = stored.partition(":")
     make, value = _AWAITING_PREFIXES.get(head), _id(number)
     return make(value) if make is not None and value is not None else None
@@ -473,4 +483,6 @@ def awaiting(stored: str | None) -> Awaiting | None:
 
 def is_cancellable(waiting: Awaiting | None) -> bool:
     """/cancel leaves these; setup steps are left by finishing or by /settings."""
-    return isinstance(waiting, AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName)
+    return isinstance(
+        waiting, AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
+    )

@@ -17,6 +17,7 @@ from bot.safety.resources import CrisisResources
 from bot.services.announcements import AnnouncementView, Report
 from bot.services.answers import DaySummary
 from bot.services.challenges import BoardView, Broadcast, StatsView
+from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
 
@@ -175,6 +176,36 @@ def track_info(track: Track) -> str:
     return (
         f"<b>{esc(track.title)}</b>\n{esc(track.description)}\n\n"
         f"<b>By the end you will be able to:</b>\n{objectives}"
+    )
+
+
+ASK_FEEDBACK = (
+    "What did you find? Send it in one message: a wrong fact, a broken link, a question "
+    "that reads badly. Please leave out anything that could identify a client. "
+    "/cancel to stop."
+)
+FEEDBACK_NOWHERE = (
+    "Thank you. This bot has no operators set up to receive reports, so nothing was sent. "
+    "You can report it in the Attune project's repository."
+)
+
+
+def feedback_for_operators(report: FeedbackReport) -> str:
+    """What an operator receives: the lesson and the words, never who sent them."""
+    lesson = (
+        f"<code>{esc(report.lesson_id)}</code> ({esc(report.lesson_title or '')})"
+        if report.lesson_id
+        else "no lesson yet"
+    )
+    return f"<b>Feedback on a lesson</b>\nLesson: {lesson}\n\n{esc(report.words)}"
+
+
+def feedback_thanks(report: FeedbackReport) -> str:
+    """Confirm what was sent, so the learner knows their name was not."""
+    about = f" about <code>{esc(report.lesson_id)}</code>" if report.lesson_id else ""
+    return (
+        f"Thank you. Your words{about} went to the people who run this bot, without your "
+        "name. Corrections are checked against the lesson's sources."
     )
 
 
@@ -344,6 +375,7 @@ HELP_COMMANDS = (
     "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
+    "/feedback: report an error in a lesson\n"
     "/about: what Attune is"
 )
 
@@ -357,7 +389,11 @@ ABOUT = (
     "<b>Attune</b> is an open-source microlearning bot for mental-health clinicians: "
     "one short, sourced lesson and a quiz a day, on cultural humility, trauma-informed "
     "care and burnout prevention. Quizzes use retrieval practice and spacing, which "
-    f"research links to better long-term retention.\n\n<i>{SCOPE}</i>\n\n{PRIVACY}"
+    "research links to better long-term retention.\n\n"
+    "Every lesson cites its sources. The lessons are drafts by the project's content "
+    "authors and have not yet been reviewed by a licensed clinician. Each track's "
+    "learning objectives are behind its ⓘ button in /tracks. Found an error? /feedback.\n\n"
+    f"<i>{SCOPE}</i>\n\n{PRIVACY}"
 )
 
 COMMANDS = (
@@ -368,6 +404,7 @@ COMMANDS = (
     ("resume", "Resume lessons"),
     ("help", "Commands and crisis resources"),
     ("about", "What Attune is"),
+    ("feedback", "Report an error in a lesson"),
     ("tracks", "Choose tracks"),
     ("time", "Set the delivery time"),
     ("timezone", "Set your time zone"),

@@ -14,7 +14,7 @@ from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, pa
 from bot.services.learners import StepResult
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
-from bot.telegram.handlers import announcements, steps, teams
+from bot.telegram.handlers import announcements, feedback, steps, teams
 from bot.telegram.handlers.safety import answered_distress
 
 MAX_TYPED_ANSWER = 200
@@ -171,6 +171,9 @@ async def _answer_typed(
         return
     if len(text) > MAX_TYPED_ANSWER:
         await message.reply_text(texts.TOO_LONG)
+        return
+    if isinstance(waiting, routes.AwaitFeedback):
+        await feedback.send_feedback(context, message.chat_id, user.id, text)
         return
     if isinstance(waiting, routes.AwaitTeamName):
         await teams.rename_from_text(context, message.chat_id, user.id, waiting, text)
