@@ -124,6 +124,52 @@ def _zones_by_key() -> dict[str, str]:
     return by_key
 
 
+# Words people type for a zone that name no single zone: CST is Central time in North
+# America and China Standard Time; IST is India, Ireland and Israel. We offer choices.
+ZONE_WORDS: dict[str, tuple[str, ...]] = {
+    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
+    "cdt": ("America/Chicago", "America/Winnipeg"),
+    "central": ("America/Chicago", "America/Winnipeg", "America/Mexico_City"),
+    "est": ("America/New_York", "America/Toronto", "Australia/Sydney"),
+    "edt": ("America/New_York", "America/Toronto"),
+    "eastern": ("America/New_York", "America/Toronto"),
+    "mst": ("America/Denver", "America/Phoenix", "America/Edmonton"),
+    "mdt": ("America/Denver", "America/Edmonton"),
+    "mountain": ("America/Denver", "America/Phoenix", "America/Edmonton"),
+    "pst": ("America/Los_Angeles", "America/Vancouver", "Asia/Manila"),
+    "pdt": ("America/Los_Angeles", "America/Vancouver"),
+    "pacific": ("America/Los_Angeles", "America/Vancouver"),
+    "akst": ("America/Anchorage",),
+    "hst": ("Pacific/Honolulu",),
+    "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "bst": ("Europe/London", "Asia/Dhaka"),
+    "cet": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid"),
+    "cest": ("Europe/Berlin", "Europe/Paris", "Europe/Madrid"),
+    "eet": ("Europe/Athens", "Europe/Helsinki", "Africa/Cairo"),
+    "aest": ("Australia/Sydney", "Australia/Brisbane", "Australia/Melbourne"),
+    "aedt": ("Australia/Sydney", "Australia/Melbourne"),
+    "awst": ("Australia/Perth",),
+    "nzst": ("Pacific/Auckland",),
+    "sast": ("Africa/Johannesburg",),
+    "wat": ("Africa/Lagos",),
+    "eat": ("Africa/Nairobi",),
+    "pkt": ("Asia/Karachi",),
+    "jst": ("Asia/Tokyo",),
+    "sgt": ("Asia/Singapore",),
+}
+
+
+def zone_choices(text: str) -> tuple[str, ...]:
+    """The zones a word like ``CST`` or ``Central`` may mean; empty for anything else."""
+    key = text.strip().lower().removesuffix(" time").replace(".", "")
+    return ZONE_WORDS.get(key, ())
+
+
+def is_fixed_offset(zone: str) -> bool:
+    """A ``UTC±HH:MM`` zone: it never moves for daylight saving time."""
+    return zone.startswith("UTC") and zone != "UTC"
+
+
 def parse_zone(text: str) -> str | None:
     """Read a time zone: an IANA name, a city (``Chicago``), ``UTC`` or an offset (``+5:30``)."""
     cleaned = text.strip()

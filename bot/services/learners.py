@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
+from bot.learning.names import visible_name
 from bot.learning.schedule import days_to_mask, local_date, mask_to_days
 from bot.services.base import Service
 from bot.services.profiles import ONBOARDING_STEPS, Profile, profile_of, reschedule
@@ -56,7 +57,7 @@ class Learners(Service):
             if learner is None:
                 learner = Learner(id=learner_id, chat_id=chat_id, created_at=self.clock.now())
             reactivated = learner.status in ("stopped", "blocked")
-            learner.chat_id, learner.first_name = chat_id, first_name[:64]
+            learner.chat_id, learner.first_name = chat_id, visible_name(first_name)
             if reactivated:
                 learner.status = "active"
             if not learner.onboarded:

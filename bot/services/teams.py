@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from bot.learning.join_codes import new_code, normalise
+from bot.learning.names import has_hidden, imitates_system
 from bot.limits import telegram_length
 from bot.services.base import Service
 from bot.store.models import Learner, Membership, Team
@@ -58,14 +58,15 @@ class MemberView:
 def clean_name(raw: str) -> str:
     """A team name: 1 to 64 characters of plain, visible text, or ``TeamProblem('bad_name')``.
 
-    Invisible and direction-changing characters (Unicode "format" characters such as
-    U+202E or a zero-width space) are refused: they can hide a name or reverse the text
-    that follows it wherever members see it.
+    Invisible, blank-looking and direction-changing characters (U+202E, a zero-width
+    space, U+3164) are refused: they can hide a name or reverse the text that follows it
+    wherever members see it. So are names that read like Attune's own notices.
     """
     name = " ".join(raw.split())
-    hidden = any(unicodedata.category(c) in ("Cf", "Cc", "Co", "Cn") for c in name)
-    if not name or hidden or telegram_length(name) > MAX_NAME or MARKUP.search(raw):
+    if not name or has_hidden(name) or telegram_length(name) > MAX_NAME or MARKUP.search(raw):
         raise TeamProblem("bad_name")
+    if imitates_system(name):
+        raise TeamProblem("name_like_notice")
     return name
 
 

@@ -68,6 +68,21 @@ def zone_keyboard(now: datetime) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_rows(buttons, 2))
 
 
+def zone_choice_keyboard(zones: tuple[str, ...], now: datetime) -> InlineKeyboardMarkup:
+    """The zones an ambiguous word (CST, IST) may mean, each with its local time now."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(
+                    f"{zone.replace('_', ' ')} {now.astimezone(zone_info(zone)):%H:%M}",
+                    routes.PickZone(zone),
+                )
+            ]
+            for zone in zones
+        ]
+    )
+
+
 def days_keyboard() -> InlineKeyboardMarkup:
     """The three common day choices."""
     return InlineKeyboardMarkup(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from bot.content.model import Lesson, Source, Track
+from bot.learning.names import visible_name
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
 from bot.safety.resources import CrisisResources
@@ -64,8 +65,9 @@ def crisis_reply(resources: CrisisResources) -> str:
 
 def welcome(first_name: str) -> str:
     """The first thing a new learner reads."""
+    name = esc(visible_name(first_name)) or "there"
     return (
-        f"Hi {esc(first_name) or 'there'}, welcome to <b>Attune</b>: two minutes a day of "
+        f"Hi {name}, welcome to <b>Attune</b>: two minutes a day of "
         "practical learning on cultural humility, trauma-informed care and burnout "
         f"prevention.\n\n<i>{SCOPE}</i>\n\nLet's set you up in four quick steps."
     )
@@ -168,6 +170,23 @@ CANCEL_BUTTON = "Cancel"
 CANCEL_IT_BUTTON = "Cancel it"
 EVERYONE_AUDIENCE = "Everyone (all active learners)"
 START_CHOICES = ("Today", "Tomorrow", "Next Monday")
+
+
+def which_zone(word: str) -> str:
+    """An abbreviation or region word that names more than one zone."""
+    return (
+        f"“{esc(word.strip()[:20])}” can mean more than one time zone. Which is yours? "
+        "(Choosing a place keeps your lessons on time when the clocks change.)"
+    )
+
+
+def fixed_offset_note(zone: str) -> str:
+    """A fixed offset was chosen: say what it will not do."""
+    return (
+        f"Saved {esc(zone)}. A fixed offset does not follow daylight saving time, so if "
+        "your clocks change, your lessons will arrive an hour early or late. Send a city "
+        "(for example /timezone Chicago) to follow the clock changes."
+    )
 
 
 def track_info(track: Track) -> str:
@@ -430,6 +449,11 @@ COMMANDS = (
 # -- teams and challenges ------------------------------------------------------------------
 
 TEAM_PROBLEMS = {
+    "name_like_notice": (
+        "That name reads like a message from Attune itself (words such as Attune, notice "
+        "or announcement, or a leading symbol), so members could be misled. Please choose "
+        "another. Nothing was changed."
+    ),
     "bad_name": (
         "A team name needs 1 to 64 characters of plain text, without formatting characters "
         "such as &lt; &gt; * _ or `. Nothing was changed."
@@ -500,13 +524,15 @@ def join_consent(name: str) -> str:
     """Exactly what joining shares, asked before anything is shared."""
     return (
         f"Join <b>{esc(name)}</b>?\n\n"
-        "If you join, the team's facilitators will see:\n"
+        "If you join, the team's facilitators will see, with your first name:\n"
         "• which of the team's challenge lessons you completed\n"
-        "• your current streak\n\n"
+        "• your current streak\n"
+        "(in /teamstats, in exports, and in reports on whether their announcements "
+        "reached you)\n\n"
         "They will never see your quiz answers, your settings, or anything you write to "
         "me. You can leave at any time with /leave.\n\n"
-        "You can also show your first name on the team board. If you don't, you're "
-        "counted there but not named."
+        "Separately, you choose whether your first name also appears on the team board "
+        "that every member sees. If you don't, you're counted there but not named."
     )
 
 

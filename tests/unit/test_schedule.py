@@ -192,3 +192,13 @@ def test_serving_every_due_lesson_gives_one_per_local_day(
 def test_slot_instant_round_trips_to_the_same_local_day() -> None:
     instant = slot_instant(date(2026, 10, 25), time(2, 30), "Europe/Berlin")
     assert local_date(instant, "Europe/Berlin") == date(2026, 10, 25)
+
+
+def test_every_zone_a_zone_word_offers_is_a_real_zone_we_accept() -> None:
+    from bot.learning.schedule import ZONE_WORDS, parse_zone, zone_choices
+
+    for word, zones in ZONE_WORDS.items():
+        assert zones and all(parse_zone(zone) == zone for zone in zones), word
+    assert zone_choices("Central time") == ZONE_WORDS["central"]
+    assert zone_choices("e.s.t.") == ZONE_WORDS["est"]
+    assert zone_choices("Chicago") == ()

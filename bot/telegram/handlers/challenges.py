@@ -147,9 +147,14 @@ def stats_csv(view: StatsView) -> bytes:
     return buffer.getvalue().encode()
 
 
+# A spreadsheet reads a cell as a formula when it starts with = + - @, or with a tab or
+# carriage return before one (OWASP CSV injection guidance): all get a leading quote.
+FORMULA_START = re.compile(r"^[\t\r=+\-@]")
+
+
 def _safe_cell(text: str) -> str:
     """Keep a spreadsheet from reading a name as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+    return f"'{text}" if FORMULA_START.match(text) else text
 
 
 async def choose_counting(

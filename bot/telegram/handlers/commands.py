@@ -11,7 +11,7 @@ from bot.learning.numbers import is_digits
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import announcements, steps
-from bot.telegram.handlers.onboarding import BAD_INPUT, apply_typed
+from bot.telegram.handlers.onboarding import answer_setting
 from bot.telegram.handlers.safety import answered_distress
 from bot.telegram.sending.lessons import send_outgoing
 
@@ -47,11 +47,7 @@ async def setting(update: Update, context: AttuneContext) -> None:
     if len(argument) > 200:
         await _reply(update, texts.TOO_LONG)
         return
-    result = apply_typed(context, user.id, step, argument)
-    if result is None:
-        await _reply(update, BAD_INPUT[step])
-    else:
-        await steps.after_step(context, message.chat_id, result)
+    await answer_setting(context, message.chat_id, user.id, step, argument)
 
 
 async def settings(update: Update, context: AttuneContext) -> None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.learning.join_codes import DEEP_LINK_PREFIX
-from bot.learning.schedule import ALL_DAYS, WEEKDAYS, parse_days, parse_time, parse_zone
+from bot.learning.schedule import (
+    ALL_DAYS,
+    WEEKDAYS,
+    is_fixed_offset,
+    parse_days,
+    parse_time,
+    parse_zone,
+    zone_choices,
+)
 from bot.services.learners import StepResult
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
@@ -179,16 +187,30 @@ async def _answer_typed(
         await teams.rename_from_text(context, message.chat_id, user.id, waiting, text)
         return
     if isinstance(waiting, routes.AwaitSetting) and waiting.step in BAD_INPUT:
-        result = apply_typed(context, user.id, waiting.step, text)
-        if result is None:
-            await message.reply_text(BAD_INPUT[waiting.step])
-        else:
-            await steps.after_step(context, message.chat_id, result)
+        await answer_setting(context, message.chat_id, user.id, waiting.step, text)
         return
     await message.reply_text(texts.NOT_UNDERSTOOD)
 
 
 BAD_INPUT = {"time": texts.BAD_TIME, "zone": texts.BAD_ZONE, "days": texts.BAD_DAYS}
+
+
+async def answer_setting(
+    context: AttuneContext, chat_id: int, user_id: int, step: str, text: str
+) -> None:
+    """A typed time, zone or days (in onboarding or with /time, /timezone, /days)."""
+    if step == "zone" and (choices := zone_choices(text)):
+        keyboard = keyboards.zone_choice_keyboard(choices, context.services.clock.now())
+        await steps.say(context, chat_id, texts.which_zone(text), keyboard)
+        return
+    result = apply_typed(context, user_id, step, text)
+    if result is None:
+        await steps.say(context, chat_id, BAD_INPUT[step])
+        return
+    zone = result.profile.zone
+    if step == "zone" and zone is not None and is_fixed_offset(zone):
+        await steps.say(context, chat_id, texts.fixed_offset_note(zone))
+    await steps.after_step(context, chat_id, result)
 
 
 def apply_typed(context: AttuneContext, user_id: int, step: str, text: str) -> StepResult | None:
