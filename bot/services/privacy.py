@@ -8,6 +8,7 @@ learner table itself.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 from typing import Any
 
@@ -16,6 +17,8 @@ from sqlmodel import SQLModel
 
 from bot.services.base import Service
 from bot.store.models import Learner
+
+logger = logging.getLogger(__name__)
 
 PERSON_COLUMNS = ("learner_id",)
 
@@ -45,13 +48,19 @@ class Privacy(Service):
             return data
 
     def erase(self, learner_id: int) -> bool:
-        """Delete every row about the learner; ``False`` if there was nothing to delete."""
+        """Delete every row about the learner, and every copy of it on disk.
+
+        ``False`` if there was nothing to delete. Blocking (it waits to empty the
+        database's log): the edge calls it from a thread.
+        """
         with self.db.session() as session:
             if session.get(Learner, learner_id) is None:
                 return False
             for table, column in reversed(tables_about_learners()):
                 session.execute(delete(table).where(table.c[column] == learner_id))
-            return True
+        if not self.db.scrub():
+            logger.warning("erased data may linger in the write-ahead log until a checkpoint")
+        return True
 
 
 def _plain(row: Any) -> dict[str, Any]:

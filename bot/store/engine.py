@@ -8,6 +8,7 @@ busy timeout rides out the rare write from another process.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,6 +58,24 @@ class Database:
             row = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         return int(row[0]), int(row[1]), int(row[2])
 
+    def scrub(self, attempts: int = 50) -> bool:
+        """After an erase: empty the write-ahead log so no erased byte survives on disk.
+
+        Deleted rows are zeroed in the database pages (``secure_delete``), but older
+        copies of those pages stay in the log until it is checkpointed and truncated.
+        TRUNCATE waits for readers of older snapshots; retried briefly, ``True`` once the
+        log is empty. Blocking: call it from a thread.
+        """
+        if self._writer is None or not self.engine.url.database:
+            return True  # not a SQLite file: nothing of ours lingers in a log
+        for _ in range(attempts):
+            with self.engine.connect() as connection:
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+            if not busy:
+                return True
+            time.sleep(0.02)
+        return False
+
     def dispose(self) -> None:
         """Close pooled connections (on shutdown and in tests)."""
         self.engine.dispose()
@@ -74,7 +93,25 @@ def _create_engine(url: str) -> tuple[Engine, threading.Lock | None]:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, **kwargs)
     event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "savepoint", _begin_before_savepoint)
     return engine, serialize_writers(engine, timeout=BUSY_TIMEOUT_S)
+
+
+def _begin_before_savepoint(connection: Any, _name: str | None) -> None:
+    """A SAVEPOINT is never the outermost transaction: BEGIN first when none is open.
+
+    The sqlite3 driver begins a transaction only before a write, so a SAVEPOINT after
+    reads alone started the transaction itself, and its RELEASE committed: a day claimed
+    in a savepoint stayed claimed when the work after it failed. SQLAlchemy's pysqlite
+    recipe (``isolation_level=None`` and BEGIN at every transaction) fixes that too, but
+    in WAL mode it makes every read-then-write session fail at once with "database is
+    locked" when another writer committed after its first read (a stale snapshot cannot
+    be upgraded; SQLite does not wait). Beginning only here keeps reads outside
+    transactions, as before, and makes the savepoint and everything after it one
+    transaction that a failure rolls back whole.
+    """
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
 
 
 def _configure_sqlite(connection: Any, _record: Any) -> None:
@@ -82,6 +119,9 @@ def _configure_sqlite(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted content is overwritten with zeros, so an erased learner's words do not
+    # linger in free pages of the database file (``Database.scrub`` empties the log).
+    cursor.execute("PRAGMA secure_delete=ON")
     # No checkpoint inside a commit: it copies the log into the database and syncs it,
     # tens of milliseconds on the event loop for whichever answer crossed the threshold.
     # ``Database.checkpoint`` runs from a background job instead (``bot.telegram.jobs``).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from telegram import Update
@@ -47,7 +48,7 @@ async def on_confirm(update: Update, context: AttuneContext) -> None:
     if not route.erase:
         await context.bot.send_message(user_id, texts.KEPT)
         return
-    erased = context.services.privacy.erase(user_id)
+    erased = await asyncio.to_thread(context.services.privacy.erase, user_id)
     await context.bot.send_message(user_id, texts.DELETED if erased else texts.NOTHING_STORED)
 
 
