@@ -154,6 +154,20 @@ class TeamAdmin:
     team_id: int
 
 
+class ConfirmOp(StrEnum):
+    NEW_CODE = "r"
+    STOP_CHALLENGE = "s"
+    BACK = "b"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmAdmin:
+    """The second tap of a destructive /teamadmin action, or going back to the menu."""
+
+    op: ConfirmOp
+    team_id: int
+
+
 class MemberOp(StrEnum):
     MAKE_FACILITATOR = "f"
     REMOVE = "x"
@@ -228,8 +242,8 @@ class AnnouncementAction:
 Route = (
     PickTrack | TracksDone | TrackInfo | PickTime | PickZone | PickDays | ToggleDay
     | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
-    | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart | FollowChallenge
-    | AnnounceTo | AnnouncementAction
+    | ConfirmAdmin | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart
+    | FollowChallenge | AnnounceTo | AnnouncementAction
 )  # fmt: skip
 
 
@@ -269,6 +283,8 @@ def _encode(route: Route) -> str:
             return f"tx:{action.value}:{team_id}"
         case TeamAdmin(op, team_id):
             return f"ta:{op.value}:{team_id}"
+        case ConfirmAdmin(op, team_id):
+            return f"tk:{op.value}:{team_id}"
         case MemberAction(op, team_id, learner_id):
             return f"ta:{op.value}:{team_id}:{learner_id}"
         case ChallengeTrack(team_id, track_id):
@@ -352,6 +368,12 @@ def _read_admin(rest: str) -> Route | None:
     return None
 
 
+def _read_confirm(rest: str) -> Route | None:
+    op, _, team = rest.partition(":")
+    team_id, picked = _id(team), _choice(ConfirmOp, op)
+    return ConfirmAdmin(picked, team_id) if team_id is not None and picked else None
+
+
 def _read_challenge(rest: str) -> Route | None:
     kind, *parts = rest.split(":")
     if kind == "c" and len(parts) == 1 and (challenge_id := _id(parts[0])) is not None:
@@ -405,6 +427,7 @@ _READERS: dict[str, Callable[[str], Route | None]] = {
     "tj": _read_join,
     "tx": _read_menu,
     "ta": _read_admin,
+    "tk": _read_confirm,
     "tc": _read_challenge,
     "an": _read_announcement,
 }

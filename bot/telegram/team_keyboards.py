@@ -13,7 +13,7 @@ from bot.telegram import routes, texts
 from bot.telegram.keyboards import button
 
 LENGTHS = (7, 14, 21, 30)
-JOIN, ADMIN = routes.JoinChoice, routes.AdminOp
+JOIN, ADMIN, CONFIRM = routes.JoinChoice, routes.AdminOp, routes.ConfirmOp
 
 
 def consent_keyboard(team_id: int) -> InlineKeyboardMarkup:
@@ -109,6 +109,17 @@ def admin_keyboard(team_id: int) -> InlineKeyboardMarkup:
                     texts.STOP_CHALLENGE_BUTTON, routes.TeamAdmin(ADMIN.STOP_CHALLENGE, team_id)
                 ),
             ],
+        ]
+    )
+
+
+def confirm_keyboard(op: routes.ConfirmOp, team_id: int) -> InlineKeyboardMarkup:
+    """Do the destructive thing, or go back to the menu having changed nothing."""
+    label = texts.CONFIRM_NEW_CODE_BUTTON if op is CONFIRM.NEW_CODE else texts.CONFIRM_STOP_BUTTON
+    return InlineKeyboardMarkup(
+        [
+            [button(label, routes.ConfirmAdmin(op, team_id))],
+            [button(texts.BACK_TO_MENU_BUTTON, routes.ConfirmAdmin(CONFIRM.BACK, team_id))],
         ]
     )
 

@@ -164,6 +164,9 @@ RENAME_BUTTON = "Rename"
 STOP_CHALLENGE_BUTTON = "Stop challenge"
 REMOVE_MEMBER_BUTTON = "Remove"
 MAKE_FACILITATOR_BUTTON = "Make facilitator"
+CONFIRM_NEW_CODE_BUTTON = "Yes, issue a new code"
+CONFIRM_STOP_BUTTON = "Yes, stop the challenge"
+BACK_TO_MENU_BUTTON = "‹ Back, change nothing"
 SEND_NOW_BUTTON = "Send now"
 SCHEDULE_BUTTON = "Schedule"
 CANCEL_BUTTON = "Cancel"
@@ -701,6 +704,31 @@ def team_renamed(name: str) -> str:
 def challenge_stopped(track: str) -> str:
     """After a facilitator ends a challenge early."""
     return f"The {esc(track)} challenge has ended. Members will get the summary shortly."
+
+
+def confirm_new_code(name: str) -> str:
+    """Before a new join code: what it breaks."""
+    return (
+        f"Issue a new join code for <b>{esc(name)}</b>?\n\nThe current code and link stop "
+        "working at once, and anyone who has not yet finished joining will need the new "
+        "one. Members already in the team are not affected."
+    )
+
+
+def confirm_stop(name: str) -> str:
+    """Before ending a challenge early: what it ends."""
+    return (
+        f"Stop the challenge of <b>{esc(name)}</b> now?\n\nIt ends today for every member "
+        "and cannot be restarted; members get the summary. Their own daily lessons go on."
+    )
+
+
+NOTHING_CHANGED = "Nothing was changed."
+
+
+def team_admin_updated(name: str, code: str, members: int, note: str) -> str:
+    """The /teamadmin menu after a change, with what changed on top."""
+    return f"{note}\n\n{team_admin(name, code, members)}"
 
 
 def team_admin(name: str, code: str, members: int) -> str:

@@ -253,6 +253,7 @@ OVERFLOW = "an id beyond 64 bits reaches SQLite, which raises OverflowError: the
 ANNOUNCE = "announce:{riverside}"
 SCHEDULE = "schedule:{fay_draft}"
 RENAME = "rename:{riverside}"
+CRISIS_DE = "findahelpline.com/DE"
 MARKUP = '<b>bold</b> </i> <a href="tg://user?id=1">x</a> *b* _i_ `c` [l](http://x)'
 
 CASES: list[tuple[Any, ...]] = [
@@ -517,6 +518,35 @@ CASES: list[tuple[Any, ...]] = [
         "rename: bidi override",
         Say(FAY, "Riverside\u202e clinic", BAD_NAME, ("learner",), RENAME, fay_waits_for_nothing),
     ),
+    (
+        "rename: a name that reads like a notice from Attune",
+        Say(FAY, "Attune · notice", "reads like a message from Attune", ("learner",), RENAME),
+    ),
+    ("rename: a name that looks blank", Say(FAY, "\u3164", BAD_NAME, ("learner",), RENAME)),
+    # distress: resources at once (Berlin: Germany's page), never the fallback; nothing saved
+    ("crisis: plain text", Say(ANN, "I can't go on, I want to end my life", CRISIS_DE)),
+    (
+        "crisis: while a name is awaited",
+        Say(FAY, "i want to kill myself", CRISIS_DE, pending=RENAME),
+    ),
+    ("crisis: while a time is awaited", Say(ANN, "better off dead", CRISIS_DE, pending="time")),
+    ("crisis: in a caption", File(ANN, "thinking of killing myself", CRISIS_DE)),
+    ("crisis: in /feedback", Say(ANN, "/feedback I feel hopeless", CRISIS_DE)),
+    ("crisis: a figure of speech is not", Say(ANN, "this lesson is killing me", NOT_UNDERSTOOD)),
+    # zone words: choices, not guesses; nothing saved until one is tapped
+    ("zone word: CST offers choices", Say(ANN, "/timezone CST", "more than one time zone")),
+    (
+        "zone word: while a zone is awaited",
+        Say(ANN, "IST", "more than one time zone", pending="zone"),
+    ),
+    # confirmations of destructive admin buttons, and stale or forged ones
+    ("tk: confirm a new code for another team", Press(FAY, "tk:r:{hillside}", NOT_FACILITATOR)),
+    ("tk: stop a challenge as a member", Press(ANN, "tk:s:{riverside}", NOT_FACILITATOR)),
+    ("tk: unknown confirmation", Press(FAY, "tk:x:{riverside}", STALE)),
+    ("tk: negative team id", Press(FAY, "tk:r:-{riverside}", STALE)),
+    ("tk: huge team id", Press(FAY, f"tk:r:{BIG_ID}", STALE)),
+    ("ti: info on an unknown track", Press(ANN, "ti:astrology", STALE)),
+    ("ti: info on a path", Press(ANN, "ti:../../etc/passwd", STALE)),
 ]
 
 

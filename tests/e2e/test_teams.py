@@ -138,9 +138,17 @@ async def test_facilitators_rotate_codes_rename_and_manage_members(harness: Harn
     await h.tap(ANN, "Join and show my first name")
 
     await h.say(FAY, "/teamadmin")
-    rotated = joined(await h.tap(FAY, "New join code"))
+    assert await h.tap(FAY, "New join code") == []  # the menu asks first, in place
+    assert "Issue a new join code for Riverside clinic?" in menu_text(h, FAY)
+    await h.tap(FAY, "Back, change nothing")
+    assert "Nothing was changed" in menu_text(h, FAY) and f"Join code {code}" in menu_text(h, FAY)
+    assert h.services.teams.teams_of(FAY)[0].code.replace("-", "") in code.replace("-", "")  # type: ignore[union-attr]
+    await h.tap(FAY, "New join code")
+    assert await h.tap(FAY, "Yes, issue a new code") == []
+    rotated = menu_text(h, FAY)
     new_code = re.search(r"New join code: ([A-Z0-9-]+)", rotated)[1]  # type: ignore[index]
-    assert new_code != code
+    assert new_code != code and f"Join code {new_code}" in rotated  # the menu shows it
+    assert "New join code" in [b["text"] for row in last_buttons(h, FAY) for b in row]
     assert "don't recognise that join code" in joined(await h.say(BEN, f"/join {code}"))
     assert "Join" in joined(await h.say(BEN, f"/join {new_code}"))
 
@@ -307,7 +315,11 @@ async def test_a_facilitator_can_stop_a_challenge_and_members_get_the_summary(
     await h.tap(ANN, "Join without my name")
     await h.say(FAY, "/challenge cultural-humility 14")
     await h.say(FAY, "/teamadmin")
-    assert "has ended" in joined(await h.tap(FAY, "Stop challenge"))
+    await h.tap(FAY, "Stop challenge")
+    assert "Stop the challenge of Riverside clinic now?" in menu_text(h, FAY)
+    assert h.services.challenges.board(FAY, h.services.teams.teams_of(FAY)[0].id)  # type: ignore[union-attr]
+    await h.tap(FAY, "Yes, stop the challenge")
+    assert "has ended" in menu_text(h, FAY)
     await h.tick()
     for who in (FAY, ANN):
         assert sum("challenge of Riverside clinic has ended" in t for t in h.texts(who)) == 1
@@ -330,3 +342,12 @@ async def test_a_member_who_opted_in_without_a_first_name_is_still_named(
     services.challenges.start(FAY, team.id, "cultural-humility", 7, None)
     board = services.challenges.board(DEV, team.id)
     assert board is not None and ("A member", 0) in board.board.named
+
+
+def menu_text(h: Harness, who: int) -> str:
+    """The newest message in the chat, as it reads now (edits included)."""
+    return text_of(h.emulator.bot_messages(who)[-1])
+
+
+def last_buttons(h: Harness, who: int) -> list[list[dict[str, str]]]:
+    return h.emulator.bot_messages(who)[-1].buttons

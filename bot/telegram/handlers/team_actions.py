@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.services.teams import TeamProblem
@@ -13,7 +13,8 @@ from bot.telegram.handlers import challenges, steps, teams
 
 # The buttons this module answers (registered with ``routes.matches(*TEAM_ROUTES)``).
 TEAM_ROUTES = (
-    routes.JoinAnswer, routes.TeamMenu, routes.TeamAdmin, routes.MemberAction,
+    routes.JoinAnswer, routes.TeamMenu, routes.TeamAdmin, routes.ConfirmAdmin,
+    routes.MemberAction,
     routes.ChallengeTrack, routes.ChallengeLength, routes.ChallengeStart,
     routes.FollowChallenge,
 )  # fmt: skip
@@ -66,10 +67,28 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
         return
     await query.answer()
     chat_id, user_id = update.effective_chat.id, query.from_user.id
+    if isinstance(route, routes.TeamAdmin | routes.ConfirmAdmin) and teams.asks_first(route):
+        await _in_menu(context, query, chat_id, user_id, route)
+        return
     await steps.clear_buttons(query)
     try:
         await _run_route(context, chat_id, user_id, route)
     except TeamProblem as problem:
+        await teams.refuse(context, chat_id, problem)
+
+
+async def _in_menu(
+    context: AttuneContext,
+    query: CallbackQuery,
+    chat_id: int,
+    user_id: int,
+    route: routes.TeamAdmin | routes.ConfirmAdmin,
+) -> None:
+    """A destructive admin button: confirm in place; a refusal leaves the menu as it was."""
+    try:
+        await teams.in_menu(context, query, user_id, route)
+    except TeamProblem as problem:
+        await steps.clear_buttons(query)
         await teams.refuse(context, chat_id, problem)
 
 

@@ -6,7 +6,7 @@ arrives as a ``TeamProblem`` that ``refuse`` turns into a kind reply.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.learning.join_codes import deep_link_payload, display
 from bot.services.teams import TeamProblem, TeamView
@@ -155,22 +155,67 @@ async def show_members(context: AttuneContext, chat_id: int, user_id: int, team_
 async def admin_action(
     context: AttuneContext, chat_id: int, user_id: int, route: routes.TeamAdmin
 ) -> None:
-    """One /teamadmin menu button: members, a new code, rename, stop the challenge."""
-    teams, team_id = context.services.teams, route.team_id
+    """A /teamadmin button that acts at once: the members list, or renaming."""
+    team_id = route.team_id
     if route.op is routes.AdminOp.MEMBERS:
         await show_members(context, chat_id, user_id, team_id)
-    elif route.op is routes.AdminOp.NEW_CODE:
-        team = teams.rotate_code(user_id, team_id)
-        link = join_link(context, team.code)
-        await steps.say(context, chat_id, texts.code_rotated(display(team.code), link))
     elif route.op is routes.AdminOp.RENAME:
-        teams.members(user_id, team_id)  # raises unless a facilitator
+        context.services.teams.members(user_id, team_id)  # raises unless a facilitator
         waiting = routes.awaiting_text(routes.AwaitTeamName(team_id))
         context.services.learners.expect(user_id, waiting)
         await steps.say(context, chat_id, texts.ASK_TEAM_NAME)
-    else:
-        view = context.services.challenges.stop(user_id, team_id)
-        await steps.say(context, chat_id, texts.challenge_stopped(view.track_title))
+
+
+# The /teamadmin buttons that cannot be undone ask first, in the menu message itself.
+CONFIRMED_BY = {
+    routes.AdminOp.NEW_CODE: routes.ConfirmOp.NEW_CODE,
+    routes.AdminOp.STOP_CHALLENGE: routes.ConfirmOp.STOP_CHALLENGE,
+}
+
+
+def asks_first(route: routes.Route) -> bool:
+    """Is this a destructive admin button, or the answer to one?"""
+    return isinstance(route, routes.ConfirmAdmin) or (
+        isinstance(route, routes.TeamAdmin) and route.op in CONFIRMED_BY
+    )
+
+
+async def in_menu(
+    context: AttuneContext,
+    query: CallbackQuery,
+    user_id: int,
+    route: routes.TeamAdmin | routes.ConfirmAdmin,
+) -> None:
+    """Ask to confirm in the menu message; on confirmation act, and show the menu again
+    with what changed (the new code in it)."""
+    team = team_of(context, user_id, route.team_id)
+    if team is None or team.role != "facilitator":
+        raise TeamProblem("not_facilitator")
+    if isinstance(route, routes.TeamAdmin):
+        op = CONFIRMED_BY[route.op]
+        ask = texts.confirm_new_code if op is routes.ConfirmOp.NEW_CODE else texts.confirm_stop
+        await query.edit_message_text(
+            ask(team.name), reply_markup=kb.confirm_keyboard(op, team.id)
+        )
+        return
+    note = texts.NOTHING_CHANGED
+    if route.op is routes.ConfirmOp.NEW_CODE:
+        rotated = context.services.teams.rotate_code(user_id, team.id)
+        note = texts.code_rotated(display(rotated.code), join_link(context, rotated.code))
+    elif route.op is routes.ConfirmOp.STOP_CHALLENGE:
+        view = context.services.challenges.stop(user_id, team.id)
+        note = texts.challenge_stopped(view.track_title)
+    await show_menu_in(context, query, user_id, team.id, note)
+
+
+async def show_menu_in(
+    context: AttuneContext, query: CallbackQuery, user_id: int, team_id: int, note: str
+) -> None:
+    """Turn the message back into the /teamadmin menu, as the team is now."""
+    team = team_of(context, user_id, team_id)
+    assert team is not None
+    text = texts.team_admin_updated(team.name, display(team.code), team.members, note)
+    await query.edit_message_text(text, reply_markup=kb.admin_keyboard(team_id))
 
 
 async def member_action(
