@@ -12,8 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.learning.moments import parse_moment
 from bot.learning.numbers import small_id
 from bot.limits import MESSAGE_TEXT, telegram_length
-from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, Content
-from bot.services.teams import TeamProblem
+from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, AnnouncementProblem, Content
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
@@ -95,7 +94,7 @@ async def capture(update: Update, context: AttuneContext, step: str) -> None:
         return
     try:
         draft = context.services.announcements.draft(user.id, audience, found)
-    except TeamProblem as problem:
+    except AnnouncementProblem as problem:
         context.services.learners.expect(user.id, None)
         await refuse(context, message.chat_id, problem)
         return
@@ -125,7 +124,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
     chat_id, user_id = update.effective_chat.id, query.from_user.id
     try:
         await _act(context, chat_id, user_id, parts[1], number)
-    except TeamProblem as problem:
+    except AnnouncementProblem as problem:
         await refuse(context, chat_id, problem)
 
 
@@ -133,7 +132,7 @@ async def _act(context: AttuneContext, chat_id: int, user_id: int, kind: str, nu
     service = context.services.announcements
     if kind == "t":
         if number not in [t for t, _ in service.audiences(user_id)]:
-            raise TeamProblem("not_admin" if number == EVERYONE else "not_facilitator")
+            raise AnnouncementProblem("not_admin" if number == EVERYONE else "not_facilitator")
         await ask_content(context, chat_id, user_id, number)
     elif kind == "s":
         view = service.send_now(user_id, number)
@@ -158,11 +157,11 @@ async def schedule_from_text(update: Update, context: AttuneContext, step: str) 
     moment = parse_moment(message.text[:100], context.services.clock.now(), zone)
     try:
         if moment.instant is None:
-            raise TeamProblem(moment.problem or "bad_time")
+            raise AnnouncementProblem(moment.problem or "bad_time")
         view = context.services.announcements.schedule(
             user.id, int(step.split(":")[1]), moment.instant
         )
-    except TeamProblem as problem:
+    except AnnouncementProblem as problem:
         await refuse(context, message.chat_id, problem)
         return
     context.services.learners.expect(user.id, None)

@@ -9,8 +9,7 @@ from datetime import date
 
 from bot.learning.challenges import valid_length
 from bot.learning.schedule import local_date
-from bot.services.challenges import StatsView
-from bot.services.teams import TeamProblem
+from bot.services.challenges import ChallengeProblem, StatsView
 from bot.telegram import team_keyboards as kb
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
@@ -41,11 +40,11 @@ async def challenge_typed(
     try:
         start = date.fromisoformat(match["start"]) if match["start"] else None
         if track_id is None:
-            raise TeamProblem("unknown_track")
+            raise ChallengeProblem("unknown_track")
     except ValueError:
         await steps.say(context, chat_id, texts.CHALLENGE_USAGE)
         return
-    except TeamProblem as problem:
+    except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
     days = int(match["days"])
@@ -67,7 +66,7 @@ async def start_challenge(
         view = context.services.challenges.start(
             user_id, ask.team_id, ask.value, ask.number, start
         )
-    except TeamProblem as problem:
+    except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
     text = texts.challenge_started(view.track_title, view.days, view.start_date, view.team_name)
@@ -90,7 +89,7 @@ async def challenge_step(
     elif action.kind == "challenge_d":
         _check_step(context, user_id, action)
         if not valid_length(action.number):
-            raise TeamProblem("bad_length")
+            raise ChallengeProblem("bad_length")
         team = team_of(context, user_id, action.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
         keyboard = kb.starts_keyboard(action.team_id, action.value, action.number, today)
@@ -103,7 +102,7 @@ def _check_step(context: AttuneContext, user_id: int, action: kb.TeamAction) -> 
     """Every step re-checks: a facilitator of this team, choosing a real track."""
     context.services.teams.members(user_id, action.team_id)  # raises unless a facilitator
     if action.value not in context.services.library.tracks:
-        raise TeamProblem("unknown_track")
+        raise ChallengeProblem("unknown_track")
 
 
 def _date_from(compact: str) -> date | None:

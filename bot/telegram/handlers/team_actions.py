@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.services.teams import TeamProblem
+from bot.services.base import Refusal
 from bot.telegram import team_keyboards as kb
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
@@ -57,7 +57,7 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
             await teams.answer_consent(update, context, action, chat_id)
         else:
             await run_team_action(context, chat_id, user_id, action)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await teams.refuse(context, chat_id, problem)
 
 
@@ -81,7 +81,7 @@ async def for_team(
         return
     try:
         await run_team_action(context, chat.id, user.id, kb.TeamAction(action, mine[0].id))
-    except TeamProblem as problem:
+    except Refusal as problem:
         await teams.refuse(context, chat.id, problem)
 
 

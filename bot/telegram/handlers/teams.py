@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.learning.join_codes import deep_link_payload, display
 from bot.learning.numbers import small_id
+from bot.services.base import Refusal
 from bot.services.teams import TeamProblem, TeamView
 from bot.telegram import team_keyboards as kb
 from bot.telegram import texts
@@ -17,7 +18,7 @@ from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
 
 
-async def refuse(context: AttuneContext, chat_id: int, problem: TeamProblem) -> None:
+async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None:
     """Say why nothing was changed."""
     await steps.say(context, chat_id, texts.TEAM_PROBLEMS.get(problem.code, texts.STALE_BUTTON))
 
