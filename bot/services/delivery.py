@@ -123,7 +123,9 @@ class Deliveries(Service):
             ]  # fmt: skip
             session.flush()
             return [
-                self._outgoing(session, c.delivery, c.learner, fresh=True, alternatives=c.others)
+                self._outgoing(
+                    session, c.delivery, c.learner, fresh=True, alternatives=c.alternatives
+                )
                 for c in claims
                 if c is not None
             ]
@@ -171,7 +173,7 @@ class Deliveries(Service):
             if claim is None:
                 return None
             outgoing = self._outgoing(
-                session, claim.delivery, learner, fresh=True, alternatives=claim.others
+                session, claim.delivery, learner, fresh=True, alternatives=claim.alternatives
             )
             if learner.status == "paused":
                 learner.status, learner.resume_on = "active", None
@@ -339,7 +341,7 @@ class _Claim:
 
     delivery: Delivery
     learner: Learner
-    others: tuple[tuple[int, str], ...]
+    alternatives: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
