@@ -1,8 +1,9 @@
 """Teams: create, join with consent, leave, and what only facilitators may change.
 
 Every change a facilitator makes goes through ``_require_facilitator``, so a refusal is
-one rule in one place; every problem is a ``TeamProblem`` whose code the Telegram edge
-turns into a kind reply, and nothing is written when one is raised.
+one rule in one place (who facilitates is the store's ``is_facilitator``, which
+challenges and announcements ask too); every problem is a ``TeamProblem`` whose code the
+Telegram edge turns into a kind reply, and nothing is written when one is raised.
 """
 
 from __future__ import annotations
