@@ -1,7 +1,8 @@
 """The "who is due now?" query of every delivery tick, at 1,000 to 100,000 learners.
 
-The statement is built exactly as ``Deliveries.claim_due`` builds it and run through an
-ORM session the way it runs there (500 ``Learner`` rows hydrated at most). Two moments:
+The statement is the one ``Deliveries.claim_due`` runs (``learners_due_query`` in
+``bot.store.queries.learners``), through an ORM session the way it runs there (500
+``Learner`` rows hydrated at most). Two moments:
 
 * ``busy tick``: a tick at 12:30:10 UTC, 07:30 in New York, the busiest minute of the
   synthetic population (next lessons spread over the day in ten zones);
@@ -25,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/due_query.py`
 
 from sqlalchemy import event, text  # noqa: E402
-from sqlmodel import col, select  # noqa: E402
+from sqlmodel import select  # noqa: E402
 
 from bench.common import (  # noqa: E402
     bench_arguments,
@@ -36,7 +37,7 @@ from bench.common import (  # noqa: E402
     write_json,
 )
 from bot.store.engine import Database  # noqa: E402
-from bot.store.models import Learner  # noqa: E402
+from bot.store.queries.learners import learners_due_query  # noqa: E402
 from bot.telegram.jobs import CLAIM_BATCH  # noqa: E402
 
 # 07:30 in New York (EST): the busiest tick of the synthetic population.
@@ -46,12 +47,7 @@ TARGET_MS = 20.0
 
 def claim_due_query(now: datetime) -> Any:
     """Exactly the statement of ``Deliveries.claim_due``."""
-    return (
-        select(Learner)
-        .where(col(Learner.next_due_at) <= now)
-        .order_by(col(Learner.next_due_at))
-        .limit(CLAIM_BATCH)
-    )
+    return learners_due_query(now, CLAIM_BATCH)
 
 
 def capture_sql(db: Database, now: datetime) -> tuple[str, tuple[Any, ...], int]:

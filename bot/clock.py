@@ -1,7 +1,8 @@
 """Clocks that business code is handed instead of reading the time itself.
 
-Tests freeze and move time with ``ManualClock``; ``attune demo`` fast-forwards with
-``OffsetClock``; production uses ``SystemClock``. All return aware UTC datetimes.
+Tests and the benchmarks (``bench/``) freeze and move time with ``ManualClock``;
+``attune demo`` fast-forwards with ``OffsetClock``; production uses ``SystemClock``. All
+return aware UTC datetimes.
 """
 
 from __future__ import annotations
@@ -39,10 +40,6 @@ class ManualClock:
     def set(self, instant: datetime) -> None:
         """Jump to ``instant`` (forwards or backwards, as a host clock can)."""
         self._now = instant.astimezone(UTC)
-
-    def advance(self, delta: timedelta) -> None:
-        """Move forward by ``delta``."""
-        self._now += delta
 
 
 class OffsetClock:

@@ -33,7 +33,6 @@ class Streak:
     current: int
     best: int
     rest_days: int
-    rest_days_used: int
     completed_days: int
 
 
@@ -43,7 +42,7 @@ def compute_streak(days: Iterable[ScheduledDay], today: date) -> Streak:
     ``today`` is the learner's local date: a day on or after it that is not yet complete
     is still open, so it neither counts nor breaks anything.
     """
-    current = best = rest = used = completed = 0
+    current = best = rest = completed = 0
     for day in sorted(days, key=lambda d: d.local_date):
         if day.excused:
             continue
@@ -56,8 +55,7 @@ def compute_streak(days: Iterable[ScheduledDay], today: date) -> Streak:
             continue
         elif rest:
             rest -= 1
-            used += 1
         else:
             current = 0
         best = max(best, current)
-    return Streak(current, best, rest, used, completed)
+    return Streak(current, best, rest, completed)

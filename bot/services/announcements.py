@@ -14,19 +14,39 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.content.model import Library
-from bot.services.base import Service
-from bot.services.teams import TeamProblem, require_facilitator
+from bot.services.base import Refusal, Service
 from bot.store.engine import Database
-from bot.store.models import Announcement, AnnouncementDelivery, Learner, Membership, Team
+from bot.store.models import Announcement, AnnouncementDelivery, Learner, Team
+from bot.store.queries.announcements import (
+    all_recipients,
+    announcements_due,
+    mark_sending,
+    pending_recipients,
+    recent_announcements,
+    recipient_counts,
+    recipients_in_state,
+    released_since,
+    sending_announcement_ids,
+)
+from bot.store.queries.learners import active_learner_ids
+from bot.store.queries.teams import (
+    active_member_ids,
+    facilitated_teams,
+    is_active_member,
+    is_facilitator,
+)
 
 EVERYONE = 0
 MAX_FILE_BYTES = 50 * 1024 * 1024
 INTERRUPTED = "sending was interrupted; it may not have arrived"
+
+
+class AnnouncementProblem(Refusal):
+    """Why an announcement action was refused; ``code`` selects the reply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +85,7 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """One claimed delivery to send."""
+    """One member to send the announcement to, and the delivery row that records it."""
 
     delivery_id: int
     learner_id: int
@@ -91,17 +111,7 @@ class Announcements(Service):
     def audiences(self, learner_id: int) -> list[tuple[int, str]]:
         """Teams the learner may announce to, and ``EVERYONE`` for operators."""
         with self.db.session() as session:
-            teams = session.exec(
-                select(Team.id, Team.name)
-                .join(Membership)
-                .where(
-                    Membership.learner_id == learner_id,
-                    Membership.state == "active",
-                    Membership.role == "facilitator",
-                )
-                .order_by(col(Team.id))
-            ).all()
-        found = [(int(tid), name) for tid, name in teams]  # type: ignore[arg-type]
+            found = facilitated_teams(session, learner_id)
         if learner_id in self.admins:
             found.append((EVERYONE, ""))
         return found
@@ -127,7 +137,7 @@ class Announcements(Service):
         """Refuse unless this is the learner's own draft and they may still send it."""
         with self.db.session() as session:
             if self._own(session, learner_id, announcement_id).state != "draft":
-                raise TeamProblem("not_draft")
+                raise AnnouncementProblem("not_draft")
 
     def send_now(self, learner_id: int, announcement_id: int) -> AnnouncementView:
         """Start the fan-out at once."""
@@ -136,7 +146,7 @@ class Announcements(Service):
     def schedule(self, learner_id: int, announcement_id: int, at: datetime) -> AnnouncementView:
         """Members receive it at ``at`` (an instant in the future)."""
         if at <= self.clock.now():
-            raise TeamProblem("past_time")
+            raise AnnouncementProblem("past_time")
         return self._release(learner_id, announcement_id, at)
 
     def cancel(self, learner_id: int, announcement_id: int) -> AnnouncementView:
@@ -144,9 +154,9 @@ class Announcements(Service):
         with self.db.session() as session:
             announcement = self._own(session, learner_id, announcement_id)
             if announcement.state == "cancelled":
-                raise TeamProblem("already_cancelled")
+                raise AnnouncementProblem("already_cancelled")
             if announcement.state not in ("draft", "scheduled"):
-                raise TeamProblem("not_cancellable")
+                raise AnnouncementProblem("not_cancellable")
             announcement.state = "cancelled"
             session.add(announcement)
             return self._view(session, announcement)
@@ -155,12 +165,7 @@ class Announcements(Service):
         """Scheduled and recent announcements for the author's audiences."""
         audiences = [team for team, _ in self.audiences(learner_id)]
         with self.db.session() as session:
-            query = select(Announcement).where(
-                col(Announcement.state).in_(("scheduled", "sending", "sent")),
-                col(Announcement.team_id).in_([a for a in audiences if a])
-                | (col(Announcement.learner_id) == learner_id),
-            )
-            rows = session.exec(query.order_by(col(Announcement.id).desc()).limit(10)).all()
+            rows = recent_announcements(session, [a for a in audiences if a], learner_id)
             return [self._view(session, a) for a in rows]
 
     def due(self) -> list[int]:
@@ -168,33 +173,19 @@ class Announcements(Service):
         fan-out that is still under way (after a restart, say)."""
         now = self.clock.now()
         with self.db.session() as session:
-            ready = session.exec(
-                select(Announcement).where(
-                    Announcement.state == "scheduled", col(Announcement.scheduled_at) <= now
-                )
-            ).all()
-            for announcement in ready:
+            for announcement in announcements_due(session, now):
                 self._start(session, announcement)
-            sending = session.exec(
-                select(Announcement.id).where(Announcement.state == "sending")
-            ).all()
-            return [int(i) for i in sending if i is not None]
+            return sending_announcement_ids(session)
 
     def settle_interrupted(self, announcement_id: int) -> None:
         """Rows left ``sending`` by a crash: never resent, reported as uncertain."""
         with self.db.session() as session:
-            rows = session.exec(
-                select(AnnouncementDelivery).where(
-                    AnnouncementDelivery.announcement_id == announcement_id,
-                    AnnouncementDelivery.state == "sending",
-                )
-            ).all()
-            for row in rows:
+            for row in recipients_in_state(session, announcement_id, "sending"):
                 row.state, row.reason = "failed", INTERRUPTED
                 session.add(row)
 
-    def claim(self, announcement_id: int, limit: int) -> list[Recipient]:
-        """Up to ``limit`` pending recipients; leavers are skipped.
+    def next_recipients(self, announcement_id: int, limit: int) -> list[Recipient]:
+        """Up to ``limit`` pending recipients; those who left the team are settled as failed.
 
         Rows stay ``pending`` until ``mark_sending``, just before each request leaves:
         a crash before that only delays them, it never costs a member the message.
@@ -203,34 +194,21 @@ class Announcements(Service):
             announcement = session.get(Announcement, announcement_id)
             if announcement is None:
                 return []
-            rows = session.exec(
-                select(AnnouncementDelivery, Learner)
-                .join(Learner, col(Learner.id) == AnnouncementDelivery.learner_id)
-                .where(
-                    AnnouncementDelivery.announcement_id == announcement_id,
-                    AnnouncementDelivery.state == "pending",
-                )
-                .limit(limit)
-            ).all()
-            claimed = []
-            for row, learner in rows:
-                if announcement.team_id and not _is_member(
+            recipients = []
+            for row, learner in pending_recipients(session, announcement_id, limit):
+                if announcement.team_id and not is_active_member(
                     session, announcement.team_id, learner.id
                 ):
                     row.state, row.reason = "failed", "left the team"
                 else:
-                    claimed.append(Recipient(row.id, learner.id, learner.chat_id))  # type: ignore[arg-type]
+                    recipients.append(Recipient(row.id, learner.id, learner.chat_id))  # type: ignore[arg-type]
                 session.add(row)
-            return claimed
+            return recipients
 
     def mark_sending(self, delivery_ids: list[int]) -> None:
         """These requests are leaving now; if a crash interrupts them, they may have arrived."""
         with self.db.session() as session:
-            session.execute(
-                update(AnnouncementDelivery)
-                .where(col(AnnouncementDelivery.id).in_(delivery_ids))
-                .values(state="sending")
-            )
+            mark_sending(session, delivery_ids)
 
     def settle(self, delivery_id: int, state: str, reason: str | None = None) -> None:
         """Record how one delivery ended: sent, failed, blocked, or pending to retry."""
@@ -254,11 +232,7 @@ class Announcements(Service):
             announcement = session.get(Announcement, announcement_id)
             if announcement is None or announcement.state != "sending":
                 return None
-            rows = session.exec(
-                select(AnnouncementDelivery, Learner)
-                .join(Learner, col(Learner.id) == AnnouncementDelivery.learner_id)
-                .where(AnnouncementDelivery.announcement_id == announcement_id)
-            ).all()
+            rows = all_recipients(session, announcement_id)
             if any(row.state in ("pending", "sending") for row, _ in rows):
                 return None
             announcement.state, announcement.finished_at = "sent", self.clock.now()
@@ -280,7 +254,7 @@ class Announcements(Service):
         with self.db.session() as session:
             announcement = self._own(session, learner_id, announcement_id)
             if announcement.state != "draft":
-                raise TeamProblem("not_draft")
+                raise AnnouncementProblem("not_draft")
             self._check_cap(session, announcement)
             if at is None:
                 self._start(session, announcement)
@@ -300,43 +274,32 @@ class Announcements(Service):
             )
 
     def _recipients(self, session: Session, announcement: Announcement) -> list[int]:
+        """Everyone the announcement is for, except its author."""
         if announcement.team_id is None:
-            query = select(Learner.id).where(Learner.status == "active")
+            audience = active_learner_ids(session)
         else:
-            query = select(Membership.learner_id).where(
-                Membership.team_id == announcement.team_id, Membership.state == "active"
-            )
-        return [int(i) for i in session.exec(query).all() if i != announcement.learner_id]
+            audience = active_member_ids(session, announcement.team_id)
+        return [i for i in audience if i != announcement.learner_id]
 
     def _check_cap(self, session: Session, announcement: Announcement) -> None:
         """At most ``daily_cap`` announcements per audience in any 24 hours."""
         since = self.clock.now() - timedelta(days=1)
-        team = col(Announcement.team_id)
-        audience = team.is_(None) if announcement.team_id is None else team == announcement.team_id
-        count = session.exec(
-            select(func.count())
-            .select_from(Announcement)
-            .where(
-                audience,
-                col(Announcement.state).in_(("scheduled", "sending", "sent")),
-                col(Announcement.created_at) >= since,
-            )
-        ).one()
-        if count >= self.daily_cap:
-            raise TeamProblem("daily_cap")
+        if released_since(session, announcement.team_id, since) >= self.daily_cap:
+            raise AnnouncementProblem("daily_cap")
 
     def _require_audience(self, session: Session, learner_id: int, audience: int) -> None:
         if audience == EVERYONE:
             if learner_id not in self.admins:
-                raise TeamProblem("not_admin")
+                raise AnnouncementProblem("not_admin")
             return
-        require_facilitator(session, audience, learner_id)
+        if not is_facilitator(session, audience, learner_id):
+            raise AnnouncementProblem("not_facilitator")
 
     def _own(self, session: Session, learner_id: int, announcement_id: int) -> Announcement:
         """An announcement the learner may act on (its author, still allowed to send)."""
         announcement = session.get(Announcement, announcement_id)
         if announcement is None or announcement.learner_id != learner_id:
-            raise TeamProblem("not_facilitator")
+            raise AnnouncementProblem("not_facilitator")
         self._require_audience(session, learner_id, announcement.team_id or EVERYONE)
         return announcement
 
@@ -345,13 +308,7 @@ class Announcements(Service):
         return team.name if team else ""
 
     def _view(self, session: Session, announcement: Announcement) -> AnnouncementView:
-        counts = dict(
-            session.exec(
-                select(AnnouncementDelivery.state, func.count())
-                .where(AnnouncementDelivery.announcement_id == announcement.id)
-                .group_by(AnnouncementDelivery.state)
-            ).all()
-        )
+        counts = recipient_counts(session, announcement.id)  # type: ignore[arg-type]
         return AnnouncementView(
             announcement.id,  # type: ignore[arg-type]
             self._audience_name(session, announcement),
@@ -366,12 +323,3 @@ class Announcements(Service):
 def _content(announcement: Announcement) -> Content:
     entities = tuple(json.loads(announcement.entities or "[]"))
     return Content(announcement.kind, announcement.text, entities, announcement.file_id)
-
-
-def _is_member(session: Session, team_id: int, learner_id: int) -> bool:
-    query = select(Membership.id).where(
-        Membership.team_id == team_id,
-        Membership.learner_id == learner_id,
-        Membership.state == "active",
-    )
-    return session.exec(query).first() is not None

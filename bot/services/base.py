@@ -14,3 +14,15 @@ class Service:
         self.db = db
         self.library = library
         self.clock = clock
+
+
+class Refusal(Exception):
+    """A service refused an action and changed nothing; ``code`` selects the reply.
+
+    Each service raises its own kind (``TeamProblem``, ``ChallengeProblem``,
+    ``AnnouncementProblem``); the Telegram edge turns any of them into a kind reply.
+    """
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code

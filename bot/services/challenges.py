@@ -1,18 +1,18 @@
 """Team challenges: start one, see the board, facilitator stats, summaries and digests.
 
 During a challenge each member's daily lesson is the challenge's lesson for that day
-(``counting_challenge`` is called by delivery), so the whole team is on the same lesson
-on the same day, each at their own local time, and a late joiner starts where the team
-is. Completion is read from deliveries, so nothing here can drift from what was sent.
+(delivery decides which challenge counts when it claims a lesson), so the whole team is
+on the same lesson on the same day, each at their own local time, and a late joiner
+starts where the team is. Completion is read from deliveries, so nothing here can drift
+from what was sent.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.learning.challenges import (
     Board,
@@ -25,12 +25,24 @@ from bot.learning.challenges import (
     valid_length,
 )
 from bot.learning.schedule import local_date, zone_info
-from bot.services.base import Service
-from bot.services.progress import streak_for
-from bot.services.teams import TeamProblem, active_membership, require_facilitator
-from bot.store.models import Challenge, ChallengeChoice, Delivery, Learner, Membership, Team
+from bot.learning.streaks import compute_streak
+from bot.services.base import Refusal, Service
+from bot.store.models import Challenge, ChallengeChoice, Learner, Team
+from bot.store.queries.challenges import (
+    challenges_awaiting_summary,
+    completed_challenge_days,
+    latest_challenge,
+    unstopped_challenges,
+    unstopped_challenges_on_track,
+)
+from bot.store.queries.deliveries import scheduled_days
+from bot.store.queries.teams import active_members, is_active_member, is_facilitator
 
 DIGEST_AT = time(20, 0)
+
+
+class ChallengeProblem(Refusal):
+    """Why a challenge action was refused; ``code`` selects the reply."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,46 +98,6 @@ class Broadcast:
     lesson_title: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Counting:
-    """The challenge that sets a learner's lesson today, and the others they could count."""
-
-    challenge: Challenge
-    index: int
-    team_name: str
-    alternatives: tuple[tuple[int, str], ...]
-    chosen: bool
-
-
-def counting_challenge(session: Session, learner_id: int, today: date) -> Counting | None:
-    """Which running challenge (if any) decides this learner's lesson on ``today``."""
-    rows = session.exec(
-        select(Challenge, Team.name)
-        .join(Team, col(Team.id) == Challenge.team_id)
-        .join(Membership, col(Membership.team_id) == Challenge.team_id)
-        .where(
-            Membership.learner_id == learner_id,
-            Membership.state == "active",
-            col(Challenge.stopped).is_(False),
-        )
-    ).all()
-    running = sorted(
-        ((c, name) for c, name in rows if is_running(c.start_date, c.days, today)),
-        key=lambda row: (row[0].start_date, row[0].id),
-    )
-    if not running:
-        return None
-    choice = session.get(ChallengeChoice, learner_id)
-    chosen = next((row for row in running if choice and row[0].id == choice.challenge_id), None)
-    challenge, team_name = chosen or running[0]
-    others = tuple(
-        (c.id, name) for c, name in running if c.id is not None and c.id != challenge.id
-    )
-    return Counting(
-        challenge, day_index(challenge.start_date, today), team_name, others, chosen is not None
-    )
-
-
 class Challenges(Service):
     """Starting challenges and reporting on them."""
 
@@ -134,19 +106,19 @@ class Challenges(Service):
     ) -> ChallengeView:
         """Start (or schedule) a challenge; one at a time per team."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
+            _require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
             assert team is not None
             today = local_date(self.clock.now(), team.zone)
             start = start or today
             if track_id not in self.library.tracks:
-                raise TeamProblem("unknown_track")
+                raise ChallengeProblem("unknown_track")
             if not valid_length(days):
-                raise TeamProblem("bad_length")
+                raise ChallengeProblem("bad_length")
             if start < today:
-                raise TeamProblem("past_start")
+                raise ChallengeProblem("past_start")
             if self._ongoing(session, team_id, today) is not None:
-                raise TeamProblem("challenge_running")
+                raise ChallengeProblem("challenge_running")
             challenge = Challenge(
                 team_id=team_id,
                 track_id=track_id,
@@ -161,12 +133,12 @@ class Challenges(Service):
     def stop(self, actor_id: int, team_id: int) -> ChallengeView:
         """End the team's running or upcoming challenge early (members get the summary)."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
+            _require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
             assert team is not None
             challenge = self._ongoing(session, team_id, local_date(self.clock.now(), team.zone))
             if challenge is None:
-                raise TeamProblem("no_challenge")
+                raise ChallengeProblem("no_challenge")
             challenge.stopped = True
             session.add(challenge)
             return self._view(challenge, team)
@@ -176,8 +148,8 @@ class Challenges(Service):
         with self.db.session() as session:
             challenge = session.get(Challenge, challenge_id)
             if challenge is None:
-                raise TeamProblem("no_challenge")
-            active_membership(session, challenge.team_id, learner_id)
+                raise ChallengeProblem("no_challenge")
+            _require_member(session, challenge.team_id, learner_id)
             choice = session.get(ChallengeChoice, learner_id) or ChallengeChoice(
                 learner_id=learner_id, challenge_id=challenge_id
             )
@@ -189,9 +161,9 @@ class Challenges(Service):
     def board(self, viewer_id: int, team_id: int) -> BoardView | None:
         """The board of the team's latest challenge; members only."""
         with self.db.session() as session:
-            active_membership(session, team_id, viewer_id)
+            _require_member(session, team_id, viewer_id)
             team = session.get(Team, team_id)
-            challenge = self._latest(session, team_id)
+            challenge = latest_challenge(session, team_id)
             if team is None or challenge is None:
                 return None
             today = local_date(self.clock.now(), team.zone)
@@ -204,9 +176,9 @@ class Challenges(Service):
     def stats(self, actor_id: int, team_id: int) -> StatsView | None:
         """Per-day completion and each consenting member's progress: facilitators only."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
+            _require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
-            challenge = self._latest(session, team_id)
+            challenge = latest_challenge(session, team_id)
             if team is None or challenge is None:
                 return None
             now = self.clock.now()
@@ -220,7 +192,7 @@ class Challenges(Service):
                 MemberStats(
                     learner.first_name,
                     len(days.completed),
-                    streak_for(session, learner, now).current,
+                    _current_streak(session, learner, now),
                     days.completed,
                 )
                 for learner, days in members
@@ -233,12 +205,7 @@ class Challenges(Service):
         summaries: list[Broadcast] = []
         digests: list[Broadcast] = []
         with self.db.session() as session:
-            open_ones = session.exec(
-                select(Challenge, Team)
-                .join(Team, col(Team.id) == Challenge.team_id)
-                .where(col(Challenge.summary_sent).is_(False))
-            ).all()
-            for challenge, team in open_ones:
+            for challenge, team in challenges_awaiting_summary(session):
                 local_now = now.astimezone(zone_info(team.zone))
                 today = local_now.date()
                 if challenge.stopped or day_index(challenge.start_date, today) >= challenge.days:
@@ -276,37 +243,22 @@ class Challenges(Service):
         self, session: Session, challenge: Challenge
     ) -> list[tuple[Learner, MemberDays]]:
         """Consenting members and the challenge days each completed."""
-        done: dict[int, set[int]] = defaultdict(set)
-        for learner_id, day in session.exec(
-            select(Delivery.learner_id, Delivery.challenge_day).where(
-                Delivery.challenge_id == challenge.id, col(Delivery.completed_at).is_not(None)
-            )
-        ).all():
-            if day is not None:
-                done[learner_id].add(day)
-        members = session.exec(
-            select(Learner, Membership.show_name)
-            .join(Membership)
-            .where(Membership.team_id == challenge.team_id, Membership.state == "active")
-            .order_by(col(Membership.id))
-        ).all()
+        done = completed_challenge_days(session, challenge.id)  # type: ignore[arg-type]
         return [
             (
                 learner,
-                MemberDays(_shown(learner, show), frozenset(done[learner.id])),
+                MemberDays(
+                    _shown(learner, membership.show_name),
+                    frozenset(done.get(learner.id, ())),
+                ),
             )
-            for learner, show in members
+            for membership, learner in active_members(session, challenge.team_id)
         ]
 
     def _ranking(self, session: Session, challenge: Challenge) -> tuple[tuple[str, float], ...]:
         """Teams running the same track at the same time, by completion rate."""
-        rows = session.exec(
-            select(Challenge, Team)
-            .join(Team, col(Team.id) == Challenge.team_id)
-            .where(Challenge.track_id == challenge.track_id, col(Challenge.stopped).is_(False))
-        ).all()
         ranked = []
-        for other, team in rows:
+        for other, team in unstopped_challenges_on_track(session, challenge.track_id):
             today = local_date(self.clock.now(), team.zone)
             if is_running(other.start_date, other.days, today) or other.id == challenge.id:
                 ranked.append((team.name, self._board(session, other, today).completion_rate))
@@ -314,20 +266,9 @@ class Challenges(Service):
             return ()
         return tuple(sorted(ranked, key=lambda item: -item[1]))
 
-    def _latest(self, session: Session, team_id: int) -> Challenge | None:
-        query = (
-            select(Challenge)
-            .where(Challenge.team_id == team_id)
-            .order_by(col(Challenge.id).desc())
-        )
-        return session.exec(query).first()
-
     def _ongoing(self, session: Session, team_id: int, today: date) -> Challenge | None:
         """A challenge that is running or has yet to start."""
-        query = select(Challenge).where(
-            Challenge.team_id == team_id, col(Challenge.stopped).is_(False)
-        )
-        for challenge in session.exec(query).all():
+        for challenge in unstopped_challenges(session, team_id):
             if day_index(challenge.start_date, today) < challenge.days:
                 return challenge
         return None
@@ -343,6 +284,22 @@ class Challenges(Service):
             challenge.start_date,
             challenge.days,
         )
+
+
+def _require_facilitator(session: Session, team_id: int, learner_id: int) -> None:
+    if not is_facilitator(session, team_id, learner_id):
+        raise ChallengeProblem("not_facilitator")
+
+
+def _require_member(session: Session, team_id: int, learner_id: int) -> None:
+    if not is_active_member(session, team_id, learner_id):
+        raise ChallengeProblem("not_member")
+
+
+def _current_streak(session: Session, learner: Learner, now: datetime) -> int:
+    """The member's streak today, as /progress would show it."""
+    days = scheduled_days(session, learner.id)
+    return compute_streak(days, local_date(now, learner.zone or "UTC")).current
 
 
 def _shown(learner: Learner, show_name: bool) -> str | None:

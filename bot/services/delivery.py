@@ -16,18 +16,27 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.content.model import Lesson
-from bot.learning.challenges import lesson_for_day
+from bot.learning.challenges import day_index, is_running, lesson_for_day
 from bot.learning.curriculum import Pick, Seen, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
-from bot.services.challenges import counting_challenge
-from bot.services.profiles import profile_of, reschedule
-from bot.store.models import Answer, Challenge, Delivery, Learner, Membership, QuizPoll, Team
+from bot.services.profiles import next_lesson_at, profile_of
+from bot.store.models import Challenge, ChallengeChoice, Delivery, Learner, Team
+from bot.store.queries.answers import answered_question_ids
+from bot.store.queries.challenges import learners_in_challenges, unstopped_challenges_of
+from bot.store.queries.deliveries import (
+    Served,
+    delivery_on,
+    last_served_day,
+    past_deliveries,
+    record_sending,
+    unfinished_deliveries,
+)
+from bot.store.queries.learners import learners_due
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +77,8 @@ class SentPoll:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
-    """Where one delivery stands; many are written together in one transaction.
+class SendingState:
+    """Where sending one delivery stands; many are written together in one transaction.
 
     ``parts_sent`` counts the parts confirmed by Telegram, ``in_flight`` is the part whose
     request is about to go (or ``None``), and ``poll`` is a quiz poll just confirmed.
@@ -82,17 +91,6 @@ class Progress:
     state: str = "claimed"
     poll: SentPoll | None = None
     update_row: bool = True
-
-
-_PROGRESS = (
-    update(Delivery)
-    .where(col(Delivery.id) == bindparam("p_id"))
-    .values(
-        parts_sent=bindparam("p_sent"),
-        part_in_flight=bindparam("p_flight"),
-        state=bindparam("p_state"),
-    )
-)
 
 
 class Deliveries(Service):
@@ -112,16 +110,10 @@ class Deliveries(Service):
 
     def _claim_batch(self, limit: int, *, guarded: bool) -> list[Outgoing]:
         now = self.clock.now()
-        query = (
-            select(Learner)
-            .where(col(Learner.next_due_at) <= now)
-            .order_by(col(Learner.next_due_at))
-            .limit(limit)
-        )
         with self.db.session() as session:
-            learners = session.exec(query).all()
-            past = _histories(session, [learner.id for learner in learners])
-            challenged = _in_challenges(session, [learner.id for learner in learners])
+            learners = learners_due(session, now, limit)
+            past = past_deliveries(session, [learner.id for learner in learners])
+            challenged = learners_in_challenges(session, [learner.id for learner in learners])
             claims = [
                 self._claim_scheduled(
                     session, learner, now, past.get(learner.id, []), learner.id in challenged,
@@ -131,7 +123,9 @@ class Deliveries(Service):
             ]  # fmt: skip
             session.flush()
             return [
-                self._outgoing(session, c.delivery, c.learner, fresh=True, alternatives=c.others)
+                self._outgoing(
+                    session, c.delivery, c.learner, fresh=True, alternatives=c.alternatives
+                )
                 for c in claims
                 if c is not None
             ]
@@ -145,8 +139,7 @@ class Deliveries(Service):
         now = self.clock.now()
         resumable: list[Outgoing] = []
         with self.db.session() as session:
-            query = select(Delivery, Learner).join(Learner).where(Delivery.state == "claimed")
-            for delivery, learner in session.exec(query).all():
+            for delivery, learner in unfinished_deliveries(session):
                 if delivery.id in exclude:
                     continue
                 if delivery.part_in_flight is not None:
@@ -173,45 +166,40 @@ class Deliveries(Service):
             if learner is None or not learner.onboarded or not learner.tracks:
                 return None
             today = local_date(now, learner.zone or "UTC")
-            existing = _delivery_on(session, learner_id, today)
+            existing = delivery_on(session, learner_id, today)
             if existing is not None:
                 return self._outgoing(session, existing, learner, resend=True), True
             claim = self._claim(session, learner, now, guarded=True)
             if claim is None:
                 return None
             outgoing = self._outgoing(
-                session, claim.delivery, learner, fresh=True, alternatives=claim.others
+                session, claim.delivery, learner, fresh=True, alternatives=claim.alternatives
             )
             if learner.status == "paused":
                 learner.status, learner.resume_on = "active", None
-            reschedule(session, learner, now)
+            learner.next_due_at = next_lesson_at(
+                profile_of(learner), now, lambda: last_served_day(session, learner_id)
+            )
             return outgoing, False
 
-    def record(self, progress: list[Progress]) -> None:
-        """Write the progress of many deliveries in one transaction (a group commit).
-
-        Plain executemany statements: at one row per part of every lesson, ORM objects
-        would cost more CPU than sending the messages does.
-        """
+    def record(self, states: list[SendingState]) -> None:
+        """Write the sending state of many deliveries in one transaction (a group commit)."""
         now = self.clock.now()
         rows = [
             {"p_id": p.delivery_id, "p_sent": p.parts_sent, "p_flight": p.in_flight,
              "p_state": p.state}
-            for p in progress
+            for p in states
             if p.update_row
         ]  # fmt: skip
         polls = [
             {"poll_id": p.poll.poll_id, "delivery_id": p.delivery_id,
              "learner_id": p.learner_id, "question_id": p.poll.question_id,
              "correct_index": p.poll.correct_index, "sent_at": now}
-            for p in progress
+            for p in states
             if p.poll is not None
         ]  # fmt: skip
         with self.db.engine.begin() as connection:
-            if rows:
-                connection.execute(_PROGRESS, rows)
-            if polls:
-                connection.execute(insert(QuizPoll), polls)
+            record_sending(connection, rows, polls)
 
     def _claim_scheduled(
         self,
@@ -240,7 +228,9 @@ class Deliveries(Service):
                 served += [slot_day] if claim is not None else []
         else:
             logger.info("skipping a lesson day missed during downtime for learner %s", learner.id)
-        reschedule(session, learner, now, served)
+        learner.next_due_at = next_lesson_at(
+            profile_of(learner), now, lambda: max(served, default=None)
+        )
         return claim
 
     def _claim(
@@ -260,14 +250,14 @@ class Deliveries(Service):
         instead of failing the transaction; unguarded rows wait for the batch's flush.
         """
         today = local_date(now, learner.zone or "UTC")
-        counting = counting_challenge(session, learner.id, today) if challenged else None
+        counting = _counting_challenge(session, learner.id, today) if challenged else None
         track = self.library.tracks.get(counting.challenge.track_id) if counting else None
         if counting is not None and track is not None:
             lesson_id = lesson_for_day(track.lesson_ids, counting.index)
             pick: Pick | None = Pick(lesson_id, track.id, review=False)
         else:
             if history is None:
-                history = _histories(session, [learner.id]).get(learner.id, [])
+                history = past_deliveries(session, [learner.id]).get(learner.id, [])
             counting, pick = None, self._own_pick(learner, history)
         if pick is None:
             return None
@@ -309,13 +299,9 @@ class Deliveries(Service):
         alternatives: tuple[tuple[int, str], ...] = (),
     ) -> Outgoing:
         """What to send for ``delivery``; a ``fresh`` claim has no answers to look up."""
-        answered = (
-            ()
-            if fresh
-            else session.exec(
-                select(Answer.question_id).where(Answer.delivery_id == delivery.id)
-            ).all()
-        )
+        answered: list[str] = []
+        if not fresh:
+            answered = answered_question_ids(session, delivery.id)  # type: ignore[arg-type]
         tag = None
         challenge = (
             session.get(Challenge, delivery.challenge_id) if delivery.challenge_id else None
@@ -355,51 +341,42 @@ class _Claim:
 
     delivery: Delivery
     learner: Learner
-    others: tuple[tuple[int, str], ...]
+    alternatives: tuple[tuple[int, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Served:
-    """One past delivery, as choosing the next lesson and the next day needs it."""
+class _CountingChallenge:
+    """The challenge that sets a learner's lesson today, and the others they could count."""
 
-    lesson_id: str
-    track_id: str
-    local_date: date
-
-
-def _histories(session: Session, learner_ids: list[int]) -> dict[int, list[Served]]:
-    """Every learner's past deliveries, oldest first, in one query for a whole batch."""
-    rows = session.exec(
-        select(
-            col(Delivery.learner_id),
-            col(Delivery.lesson_id),
-            col(Delivery.track_id),
-            col(Delivery.local_date),
-        )
-        .where(col(Delivery.learner_id).in_(learner_ids))
-        .order_by(col(Delivery.local_date), col(Delivery.id))
-    ).all()
-    found: dict[int, list[Served]] = {}
-    for learner_id, lesson_id, track_id, day in rows:
-        found.setdefault(learner_id, []).append(Served(lesson_id, track_id, day))
-    return found
+    challenge: Challenge
+    index: int
+    alternatives: tuple[tuple[int, str], ...]
+    chosen: bool
 
 
-def _in_challenges(session: Session, learner_ids: list[int]) -> set[int]:
-    """Learners in a team with a challenge that is not stopped (running or not)."""
-    rows = session.exec(
-        select(Membership.learner_id)
-        .join(Challenge, col(Challenge.team_id) == Membership.team_id)
-        .where(
-            col(Membership.learner_id).in_(learner_ids),
-            Membership.state == "active",
-            col(Challenge.stopped).is_(False),
-        )
-        .distinct()
-    ).all()
-    return set(rows)
+def _counting_challenge(
+    session: Session, learner_id: int, today: date
+) -> _CountingChallenge | None:
+    """Which running challenge (if any) decides this learner's lesson on ``today``.
 
-
-def _delivery_on(session: Session, learner_id: int, day: date) -> Delivery | None:
-    query = select(Delivery).where(Delivery.learner_id == learner_id, Delivery.local_date == day)
-    return session.exec(query).first()
+    The one the learner chose, if it is running; otherwise the one that started first.
+    """
+    running = sorted(
+        (
+            (c, name)
+            for c, name in unstopped_challenges_of(session, learner_id)
+            if is_running(c.start_date, c.days, today)
+        ),
+        key=lambda row: (row[0].start_date, row[0].id),
+    )
+    if not running:
+        return None
+    choice = session.get(ChallengeChoice, learner_id)
+    chosen = next((row for row in running if choice and row[0].id == choice.challenge_id), None)
+    challenge = (chosen or running[0])[0]
+    others = tuple(
+        (c.id, name) for c, name in running if c.id is not None and c.id != challenge.id
+    )
+    return _CountingChallenge(
+        challenge, day_index(challenge.start_date, today), others, chosen is not None
+    )

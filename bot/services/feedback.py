@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-
 from bot.clock import Clock
 from bot.content.model import Library
 from bot.services.base import Service
 from bot.store.engine import Database
-from bot.store.models import Delivery
+from bot.store.queries.deliveries import latest_lesson_id
 
 MAX_FEEDBACK_CHARACTERS = 1000
 
@@ -42,12 +40,7 @@ class Feedback(Service):
     def report(self, learner_id: int, words: str) -> FeedbackReport:
         """A report about the learner's most recent lesson, in their words."""
         with self.db.session() as session:
-            lesson_id = session.exec(
-                select(Delivery.lesson_id)
-                .where(col(Delivery.learner_id) == learner_id)
-                .order_by(col(Delivery.local_date).desc(), col(Delivery.id).desc())
-                .limit(1)
-            ).first()
+            lesson_id = latest_lesson_id(session, learner_id)
         lesson = self.library.lessons.get(lesson_id) if lesson_id else None
         return FeedbackReport(
             lesson_id=lesson_id,

@@ -1,6 +1,6 @@
 """Enrolment and choices: onboarding, settings, pause, stop, blocked.
 
-Every change that affects delivery ends in ``reschedule``, so ``next_due_at`` in the
+Every change that affects delivery ends in ``_reschedule``, so ``next_due_at`` in the
 database is always the one truth about when a learner hears from us next.
 """
 
@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.learning.names import visible_name
 from bot.learning.schedule import days_to_mask, local_date, mask_to_days
 from bot.services.base import Service
-from bot.services.profiles import ONBOARDING_STEPS, Profile, profile_of, reschedule
-from bot.store.models import Delivery, Learner
+from bot.services.profiles import ONBOARDING_STEPS, Profile, next_lesson_at, profile_of
+from bot.store.models import Learner
+from bot.store.queries.deliveries import excuse_open_days, last_served_day
 
 MAX_PAUSE_DAYS = 365
 
@@ -62,7 +63,8 @@ class Learners(Service):
                 learner.status = "active"
             if not learner.onboarded:
                 learner.pending_step = "tracks"
-            reschedule(session, learner, self.clock.now())
+            self._reschedule(session, learner)
+            session.add(learner)
             return StartResult(profile_of(learner), is_new, reactivated)
 
     def expect(self, learner_id: int, step: str | None) -> Profile | None:
@@ -144,7 +146,7 @@ class Learners(Service):
             learner.status = "paused"
             today = local_date(now, learner.zone or "UTC")
             learner.resume_on = today + timedelta(days=days) if days else None
-            _excuse_open_days(session, learner.id, today)
+            excuse_open_days(session, learner.id, today)
 
         return self._update(learner_id, hold, reschedule_after=True)
 
@@ -194,18 +196,12 @@ class Learners(Service):
                 return None
             change(session, learner)
             if reschedule_after:
-                reschedule(session, learner, self.clock.now())
+                self._reschedule(session, learner)
             session.add(learner)
             return profile_of(learner)
 
-
-def _excuse_open_days(session: Session, learner_id: int, today: date) -> None:
-    """A pause freezes the streak: today's unfinished lesson no longer counts as missed."""
-    query = select(Delivery).where(
-        Delivery.learner_id == learner_id,
-        Delivery.local_date >= today,
-        Delivery.completed_at.is_(None),  # type: ignore[union-attr]
-    )
-    for delivery in session.exec(query):
-        delivery.excused = True
-        session.add(delivery)
+    def _reschedule(self, session: Session, learner: Learner) -> None:
+        """Move ``next_due_at`` to what the learner's choices and history now say."""
+        learner.next_due_at = next_lesson_at(
+            profile_of(learner), self.clock.now(), lambda: last_served_day(session, learner.id)
+        )

@@ -1,36 +1,21 @@
 """A learner's own data: export all of it, or erase all of it.
 
-Both work from the table metadata rather than a hand-kept list, so a table added later
-(teams, reflections, ...) is exported and erased without anyone remembering to: every
-table that mentions a learner does so through a ``learner_id`` column, or is the
-learner table itself.
+Which tables hold it is read from the table metadata (``bot.store.queries.personal_data``),
+so a table added later is exported and erased without anyone remembering to.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select
-from sqlmodel import SQLModel
-
 from bot.services.base import Service
 from bot.store.models import Learner
+from bot.store.queries.personal_data import erase_learner, rows_about
 
 logger = logging.getLogger(__name__)
-
-PERSON_COLUMNS = ("learner_id",)
-
-
-def tables_about_learners() -> list[tuple[Table, str]]:
-    """Every table with rows about a learner, and the column that names them."""
-    found: list[tuple[Table, str]] = [(Learner.__table__, "id")]  # type: ignore[attr-defined]
-    for table in SQLModel.metadata.sorted_tables:
-        for column in PERSON_COLUMNS:
-            if column in table.columns:
-                found.append((table, column))
-    return found
 
 
 class Privacy(Service):
@@ -42,9 +27,8 @@ class Privacy(Service):
             if session.get(Learner, learner_id) is None:
                 return None
             data: dict[str, Any] = {"exported_at": self.clock.now().isoformat()}
-            for table, column in tables_about_learners():
-                rows = session.execute(select(table).where(table.c[column] == learner_id))
-                data[table.name] = [_plain(row._mapping) for row in rows]
+            for table, rows in rows_about(session, learner_id).items():
+                data[table] = [_plain(row) for row in rows]
             return data
 
     def erase(self, learner_id: int) -> bool:
@@ -56,14 +40,13 @@ class Privacy(Service):
         with self.db.session() as session:
             if session.get(Learner, learner_id) is None:
                 return False
-            for table, column in reversed(tables_about_learners()):
-                session.execute(delete(table).where(table.c[column] == learner_id))
+            erase_learner(session, learner_id)
         if not self.db.scrub():
             logger.warning("erased data may linger in the write-ahead log until a checkpoint")
         return True
 
 
-def _plain(row: Any) -> dict[str, Any]:
+def _plain(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A row as JSON-ready values."""
     return {
         key: value.isoformat() if isinstance(value, datetime | date) else value

@@ -1,15 +1,16 @@
-"""Read-only views of a learner, and the scheduling rule applied to a stored row."""
+"""A learner as values (``Profile``), and when such a learner hears from us next.
+
+Both are pure: the services that own a transaction read the row and write the result.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import func
-from sqlmodel import Session, select
-
 from bot.learning.schedule import Schedule, mask_to_days, next_due_at
-from bot.store.models import Delivery, Learner
+from bot.store.models import Learner
 
 ONBOARDING_STEPS = ("tracks", "time", "zone", "days")
 
@@ -56,37 +57,24 @@ def profile_of(learner: Learner) -> Profile:
     )
 
 
-def last_delivered_date(session: Session, learner_id: int) -> date | None:
-    """The latest local day this learner was served (none is served twice)."""
-    query = select(func.max(Delivery.local_date)).where(Delivery.learner_id == learner_id)
-    return session.exec(query).one()
+def next_lesson_at(
+    profile: Profile, now: datetime, last_served: Callable[[], date | None]
+) -> datetime | None:
+    """When the learner's next lesson is due, from their choices, status and history.
 
-
-def reschedule(
-    session: Session, learner: Learner, now: datetime, served: list[date] | None = None
-) -> None:
-    """Recompute ``next_due_at`` from the learner's choices, status and history.
-
-    ``served`` (the local days already served) saves the query when the caller has read
-    the learner's history; ``None`` means it has not.
+    ``None`` while they are not set up, stopped, blocked or paused without an end date.
+    ``last_served`` (the latest local day served) is asked only when the answer needs it,
+    so a caller that must query for it does so only then.
     """
-    schedule = profile_of(learner).schedule
-    deliverable = learner.onboarded and learner.tracks and schedule is not None
-    held = learner.status in ("stopped", "blocked") or (
-        learner.status == "paused" and learner.resume_on is None
+    schedule = profile.schedule
+    held = profile.status in ("stopped", "blocked") or (
+        profile.status == "paused" and profile.resume_on is None
     )
-    if not deliverable or held:
-        learner.next_due_at = None
-    else:
-        last = (
-            last_delivered_date(session, learner.id)
-            if served is None
-            else max(served, default=None)
-        )
-        learner.next_due_at = next_due_at(
-            schedule,  # type: ignore[arg-type]
-            now=now,
-            last_delivered=last,
-            resume_on=learner.resume_on if learner.status == "paused" else None,
-        )
-    session.add(learner)
+    if not (profile.onboarded and profile.tracks and schedule is not None) or held:
+        return None
+    return next_due_at(
+        schedule,
+        now=now,
+        last_delivered=last_served(),
+        resume_on=profile.resume_on if profile.status == "paused" else None,
+    )

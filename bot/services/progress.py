@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import Connection, Integer, bindparam, cast, func
-from sqlmodel import Session, col, select
 
 from bot.learning.schedule import local_date
-from bot.learning.streaks import ScheduledDay, Streak, compute_streak
+from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
-from bot.store.models import Answer, Delivery, Learner
+from bot.store.models import Learner
+from bot.store.queries.answers import answer_totals
+from bot.store.queries.deliveries import lessons_completed_by_track, scheduled_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,44 +32,20 @@ class ProgressReport:
     correct: int
 
 
-_HISTORY = select(
-    col(Delivery.local_date), col(Delivery.completed_at), col(Delivery.excused)
-).where(Delivery.learner_id == bindparam("learner_id"))
-
-
-def streak_for(session: Session, learner: Learner, now: datetime) -> Streak:
-    """Replay the learner's delivery history into a streak."""
-    return streak_of(session.connection(), learner.id, learner.zone, now)
-
-
-def streak_of(connection: Connection, learner_id: int, zone: str | None, now: datetime) -> Streak:
-    """``streak_for`` on a bare connection, for callers that hold no ``Learner`` object."""
-    rows = connection.execute(_HISTORY, {"learner_id": learner_id}).all()
-    days = [ScheduledDay(day, done is not None, excused) for day, done, excused in rows]
-    return compute_streak(days, local_date(now, zone or "UTC"))
-
-
 class Progress(Service):
     """Reads progress; never writes."""
 
     def report(self, learner_id: int) -> ProgressReport | None:
         """The learner's progress, or ``None`` before their first /start."""
+        now = self.clock.now()
         with self.db.session() as session:
             learner = session.get(Learner, learner_id)
             if learner is None:
                 return None
-            streak = streak_for(session, learner, self.clock.now())
-            done = session.exec(
-                select(Delivery.track_id, func.count(func.distinct(Delivery.lesson_id)))
-                .where(Delivery.learner_id == learner_id, col(Delivery.completed_at).is_not(None))
-                .group_by(Delivery.track_id)
-            ).all()
-            answers, correct = session.exec(
-                select(
-                    func.count(), func.coalesce(func.sum(cast(Answer.correct, Integer)), 0)
-                ).where(Answer.learner_id == learner_id)
-            ).one()
-        done_by_track = dict(done)
+            days = scheduled_days(session, learner_id)
+            done_by_track = lessons_completed_by_track(session, learner_id)
+            answers, correct = answer_totals(session, learner_id)
+        streak = compute_streak(days, local_date(now, learner.zone or "UTC"))
         chosen = [t for t in learner.tracks.split(",") if t in self.library.tracks]
         shown = [t for t in self.library.tracks if t in chosen or t in done_by_track]
         tracks = tuple(
@@ -83,4 +57,4 @@ class Progress(Service):
             )
             for t in sorted(shown, key=lambda t: self.library.tracks[t].order)
         )
-        return ProgressReport(streak, tracks, int(answers), int(correct))
+        return ProgressReport(streak, tracks, answers, correct)

@@ -1,8 +1,9 @@
 """Teams: create, join with consent, leave, and what only facilitators may change.
 
-Every change a facilitator makes goes through ``require_facilitator``, so a refusal is
-one rule in one place; every problem is a ``TeamProblem`` whose code the Telegram edge
-turns into a kind reply, and nothing is written when one is raised.
+Every change a facilitator makes goes through ``_require_facilitator``, so a refusal is
+one rule in one place (who facilitates is the store's ``is_facilitator``, which
+challenges and announcements ask too); every problem is a ``TeamProblem`` whose code the
+Telegram edge turns into a kind reply, and nothing is written when one is raised.
 """
 
 from __future__ import annotations
@@ -12,25 +13,29 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.learning.join_codes import new_code, normalise
 from bot.learning.names import has_hidden, imitates_system
 from bot.limits import telegram_length
-from bot.services.base import Service
+from bot.services.base import Refusal, Service
 from bot.store.models import Learner, Membership, Team
+from bot.store.queries.teams import (
+    active_member_count,
+    active_members,
+    is_facilitator,
+    join_code_taken,
+    membership_of,
+    team_by_code,
+    teams_joined,
+)
 
 MAX_NAME = 64
 MARKUP = re.compile(r"[<>*_`\[\]~|\\]|[\x00-\x1f\x7f]")
 
 
-class TeamProblem(Exception):
+class TeamProblem(Refusal):
     """Why a team action was refused; ``code`` selects the reply."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +109,7 @@ class Teams(Service):
         """Look up a code and hold a pending place until the learner consents."""
         with self.db.session() as session:
             team = _team_by_code(session, code_text)
-            membership = _membership(session, team.id, learner_id)  # type: ignore[arg-type]
+            membership = membership_of(session, team.id, learner_id)  # type: ignore[arg-type]
             if membership is not None and membership.state == "active":
                 raise TeamProblem("already_member")
             if membership is None:
@@ -119,7 +124,7 @@ class Teams(Service):
     ) -> TeamView:
         """Join (sharing completion and streak) or decline; only a pending place counts."""
         with self.db.session() as session:
-            membership = _membership(session, team_id, learner_id)
+            membership = membership_of(session, team_id, learner_id)
             team = session.get(Team, team_id)
             if membership is None or team is None or membership.state != "pending":
                 raise TeamProblem("no_pending_join")
@@ -135,11 +140,11 @@ class Teams(Service):
     def leave(self, learner_id: int, team_id: int) -> TeamView:
         """Leave a team; the last facilitator of a team with members must hand over first."""
         with self.db.session() as session:
-            membership = active_membership(session, team_id, learner_id)
+            membership = _active_membership(session, team_id, learner_id)
             team = session.get(Team, team_id)
             assert team is not None
             if membership.role == "facilitator":
-                others = _active_members(session, team_id)
+                others = [m for m, _ in active_members(session, team_id)]
                 facilitators = [m for m in others if m.role == "facilitator"]
                 if len(facilitators) == 1 and len(others) > 1:
                     raise TeamProblem("last_facilitator")
@@ -150,31 +155,20 @@ class Teams(Service):
     def teams_of(self, learner_id: int) -> list[TeamView]:
         """The teams a learner belongs to, oldest first."""
         with self.db.session() as session:
-            rows = session.exec(
-                select(Team, Membership.role)
-                .join(Membership)
-                .where(Membership.learner_id == learner_id, Membership.state == "active")
-                .order_by(col(Team.id))
-            ).all()
-            return [_view(session, team, role) for team, role in rows]
+            return [_view(session, team, role) for team, role in teams_joined(session, learner_id)]
 
     def members(self, actor_id: int, team_id: int) -> list[MemberView]:
         """Consenting members, for facilitators only."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
-            rows = session.exec(
-                select(Membership, Learner)
-                .join(Learner)
-                .where(Membership.team_id == team_id, Membership.state == "active")
-                .order_by(col(Membership.id))
-            ).all()
+            _require_facilitator(session, team_id, actor_id)
+            rows = active_members(session, team_id)
             return [MemberView(ln.id, ln.first_name, m.role) for m, ln in rows]
 
     def make_facilitator(self, actor_id: int, team_id: int, member_id: int) -> MemberView:
         """Promote a member to co-facilitator."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
-            membership = active_membership(session, team_id, member_id)
+            _require_facilitator(session, team_id, actor_id)
+            membership = _active_membership(session, team_id, member_id)
             membership.role = "facilitator"
             session.add(membership)
             learner = session.get(Learner, member_id)
@@ -183,10 +177,10 @@ class Teams(Service):
     def remove_member(self, actor_id: int, team_id: int, member_id: int) -> MemberView:
         """Remove a member (not oneself: that is /leave)."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
+            _require_facilitator(session, team_id, actor_id)
             if member_id == actor_id:
                 raise TeamProblem("use_leave")
-            membership = active_membership(session, team_id, member_id)
+            membership = _active_membership(session, team_id, member_id)
             learner = session.get(Learner, member_id)
             session.delete(membership)
             return MemberView(member_id, learner.first_name if learner else "", membership.role)
@@ -194,33 +188,34 @@ class Teams(Service):
     def rename(self, actor_id: int, team_id: int, name: str) -> TeamView:
         """Give the team a new name."""
         name = clean_name(name)
-        return self._change(actor_id, team_id, lambda team: setattr(team, "name", name))
+        return self._change(actor_id, team_id, lambda _session, team: setattr(team, "name", name))
 
     def rotate_code(self, actor_id: int, team_id: int) -> TeamView:
         """Issue a new join code; the old one stops working at once."""
-        with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
-            team = session.get(Team, team_id)
-            assert team is not None
+
+        def rotate(session: Session, team: Team) -> None:
             team.join_code = _unused_code(session)
-            session.add(team)
-            return _view(session, team, "facilitator")
+
+        return self._change(actor_id, team_id, rotate)
 
     def link_group(self, actor_id: int, code_text: str, chat_id: int) -> TeamView:
         """Link a Telegram group to the team whose code a facilitator gives there."""
         with self.db.session() as session:
             team = _team_by_code(session, code_text)
-            require_facilitator(session, team.id, actor_id)  # type: ignore[arg-type]
+            _require_facilitator(session, team.id, actor_id)  # type: ignore[arg-type]
             team.group_chat_id = chat_id
             session.add(team)
             return _view(session, team, "facilitator")
 
-    def _change(self, actor_id: int, team_id: int, apply: Callable[[Team], None]) -> TeamView:
+    def _change(
+        self, actor_id: int, team_id: int, apply: Callable[[Session, Team], None]
+    ) -> TeamView:
+        """Apply a facilitator's change to the team in one transaction."""
         with self.db.session() as session:
-            require_facilitator(session, team_id, actor_id)
+            _require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
             assert team is not None
-            apply(team)
+            apply(session, team)
             session.add(team)
             return _view(session, team, "facilitator")
 
@@ -228,56 +223,39 @@ class Teams(Service):
 def _unused_code(session: Session) -> str:
     while True:
         code = new_code(secrets.choice)
-        if session.exec(select(Team.id).where(Team.join_code == code)).first() is None:
+        if not join_code_taken(session, code):
             return code
 
 
 def _team_by_code(session: Session, code_text: str) -> Team:
     """The team a typed or linked code belongs to, or ``TeamProblem('unknown_code')``."""
     code = normalise(code_text)
-    team = session.exec(select(Team).where(Team.join_code == code)).first() if code else None
+    team = team_by_code(session, code) if code else None
     if team is None:
         raise TeamProblem("unknown_code")
     return team
 
 
-def _membership(session: Session, team_id: int, learner_id: int) -> Membership | None:
-    query = select(Membership).where(
-        Membership.team_id == team_id, Membership.learner_id == learner_id
-    )
-    return session.exec(query).first()
-
-
-def active_membership(session: Session, team_id: int, learner_id: int) -> Membership:
-    membership = _membership(session, team_id, learner_id)
+def _active_membership(session: Session, team_id: int, learner_id: int) -> Membership:
+    """The learner's active place in the team, or ``TeamProblem('not_member')``."""
+    membership = membership_of(session, team_id, learner_id)
     if membership is None or membership.state != "active":
         raise TeamProblem("not_member")
     return membership
 
 
-def _active_members(session: Session, team_id: int) -> list[Membership]:
-    query = select(Membership).where(Membership.team_id == team_id, Membership.state == "active")
-    return list(session.exec(query).all())
-
-
-def require_facilitator(session: Session, team_id: int, learner_id: int) -> None:
-    membership = _membership(session, team_id, learner_id)
-    if membership is None or membership.state != "active" or membership.role != "facilitator":
+def _require_facilitator(session: Session, team_id: int, learner_id: int) -> None:
+    if not is_facilitator(session, team_id, learner_id):
         raise TeamProblem("not_facilitator")
 
 
 def _view(session: Session, team: Team, role: str) -> TeamView:
-    count = session.exec(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.team_id == team.id, Membership.state == "active")
-    ).one()
     return TeamView(
         team.id,  # type: ignore[arg-type]
         team.name,
         team.join_code,
         team.zone,
         role,
-        int(count),
+        active_member_count(session, team.id),  # type: ignore[arg-type]
         team.group_chat_id,
     )

@@ -1,1 +1,1 @@
-"""Persistence: SQLModel tables and the engine."""
+"""Persistence: SQLModel tables, the engine, and the queries (``bot.store.queries``)."""

@@ -12,7 +12,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine, make_url
 
@@ -30,13 +29,6 @@ def _config() -> Config:
 def _revision(connection: Connection) -> str | None:
     """The revision the database is at (``None`` for an empty or pre-migration database)."""
     return MigrationContext.configure(connection).get_current_revision()
-
-
-def head_revision() -> str:
-    """The newest revision this code knows."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    assert head is not None
-    return head
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str:

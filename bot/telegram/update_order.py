@@ -45,11 +45,6 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # removed when that update finishes, so the dict holds only keys with work.
         self._last: dict[int, asyncio.Event] = {}
 
-    @property
-    def busy_keys(self) -> int:
-        """How many users or chats have an update waiting or running (for tests)."""
-        return len(self._last)
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the earlier updates of the same user or chat, then run this one."""
         keys = order_keys(update)

@@ -222,7 +222,7 @@ async def test_a_claim_raced_by_today_is_redone_one_learner_at_a_time(
         assert ann is not None
         ann.next_due_at = MONDAY_0730  # as if /today had not moved her schedule on yet
         session.add(ann)
-    monkeypatch.setattr(delivery_service, "_histories", lambda session, ids: {})
+    monkeypatch.setattr(delivery_service, "past_deliveries", lambda session, ids: {})
     await h.move_to(MONDAY_0730)
     assert len(lesson_messages(h, ANN)) == 1, "Ann's day is not served twice"
     assert len(lesson_messages(h, BEN)) == 1, "Ben is served despite the clash"

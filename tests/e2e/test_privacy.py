@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from bot.services.announcements import Content
-from bot.services.privacy import tables_about_learners
+from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 
 ANN, BEN = 7001, 7002

@@ -159,3 +159,17 @@ def test_the_checker_catches_an_upward_import_written_as_from_bot_import(
             test_no_module_imports_upward()
     finally:
         probe.unlink()
+
+
+def test_services_do_not_lean_on_each_other() -> None:
+    """Each service owns its transactions: services share only the base class and the
+    profile values, never another service (which would share its session)."""
+    allowed = {"bot.services.base", "bot.services.profiles"}
+    for path in modules("services"):
+        name = module_name(path)
+        if name == "bot.services":
+            continue  # the package wires every service together
+        leaning = {
+            m for m in ours(path) if m.startswith("bot.services.") and m not in allowed | {name}
+        }
+        assert not leaning, f"{name} imports {leaning}"

@@ -11,8 +11,8 @@ from telegram import Message, Update
 
 from bot.learning.moments import parse_moment
 from bot.limits import MESSAGE_TEXT, telegram_length
-from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, Content
-from bot.services.teams import TeamProblem
+from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, AnnouncementProblem, Content
+from bot.services.base import Refusal
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import steps
@@ -89,7 +89,7 @@ async def capture(
         return
     try:
         draft = context.services.announcements.draft(user.id, audience, found)
-    except TeamProblem as problem:
+    except AnnouncementProblem as problem:
         context.services.learners.expect(user.id, None)
         await refuse(context, message.chat_id, problem)
         return
@@ -114,7 +114,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
             await _choose_audience(context, chat_id, user_id, route.audience)
         elif isinstance(route, routes.AnnouncementAction):
             await _act(context, chat_id, user_id, route)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await refuse(context, chat_id, problem)
 
 
@@ -123,7 +123,7 @@ async def _choose_audience(
 ) -> None:
     service = context.services.announcements
     if audience not in [t for t, _ in service.audiences(user_id)]:
-        raise TeamProblem("not_admin" if audience == EVERYONE else "not_facilitator")
+        raise AnnouncementProblem("not_admin" if audience == EVERYONE else "not_facilitator")
     await ask_content(context, chat_id, user_id, audience)
 
 
@@ -157,11 +157,11 @@ async def schedule_from_text(
     moment = parse_moment(message.text[:100], context.services.clock.now(), zone)
     try:
         if moment.instant is None:
-            raise TeamProblem(moment.problem or "bad_time")
+            raise AnnouncementProblem(moment.problem or "bad_time")
         view = context.services.announcements.schedule(
             user.id, waiting.announcement_id, moment.instant
         )
-    except TeamProblem as problem:
+    except AnnouncementProblem as problem:
         await refuse(context, message.chat_id, problem)
         return
     context.services.learners.expect(user.id, None)

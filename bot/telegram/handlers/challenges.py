@@ -9,8 +9,7 @@ from datetime import date
 
 from bot.learning.challenges import valid_length
 from bot.learning.schedule import local_date
-from bot.services.challenges import StatsView
-from bot.services.teams import TeamProblem
+from bot.services.challenges import ChallengeProblem, StatsView
 from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
 from bot.telegram.context import AttuneContext
@@ -41,11 +40,11 @@ async def challenge_typed(
     try:
         start = date.fromisoformat(match["start"]) if match["start"] else None
         if track_id is None:
-            raise TeamProblem("unknown_track")
+            raise ChallengeProblem("unknown_track")
     except ValueError:
         await steps.say(context, chat_id, texts.CHALLENGE_USAGE)
         return
-    except TeamProblem as problem:
+    except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
     days = int(match["days"])
@@ -67,7 +66,7 @@ async def start_challenge(
         view = context.services.challenges.start(
             user_id, ask.team_id, ask.track_id, ask.days, ask.start
         )
-    except TeamProblem as problem:
+    except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
     text = texts.challenge_started(view.track_title, view.days, view.start_date, view.team_name)
@@ -92,13 +91,13 @@ async def challenge_step(
     services = context.services
     services.teams.members(user_id, route.team_id)  # raises unless a facilitator
     if route.track_id not in services.library.tracks:
-        raise TeamProblem("unknown_track")
+        raise ChallengeProblem("unknown_track")
     if isinstance(route, routes.ChallengeTrack):
         keyboard = kb.lengths_keyboard(route.team_id, route.track_id)
         await steps.say(context, chat_id, texts.CHOOSE_LENGTH, keyboard)
     elif isinstance(route, routes.ChallengeLength):
         if not valid_length(route.days):
-            raise TeamProblem("bad_length")
+            raise ChallengeProblem("bad_length")
         team = team_of(context, user_id, route.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
         keyboard = kb.starts_keyboard(route.team_id, route.track_id, route.days, today)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.services.teams import TeamProblem
+from bot.services.base import Refusal
 from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
@@ -73,7 +73,7 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
     await steps.clear_buttons(query)
     try:
         await _run_route(context, chat_id, user_id, route)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await teams.refuse(context, chat_id, problem)
 
 
@@ -87,7 +87,7 @@ async def _in_menu(
     """A destructive admin button: confirm in place; a refusal leaves the menu as it was."""
     try:
         await teams.in_menu(context, query, user_id, route)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await steps.clear_buttons(query)
         await teams.refuse(context, chat_id, problem)
 
@@ -116,7 +116,7 @@ async def for_team(
         return
     try:
         await run_menu(context, chat.id, user.id, routes.TeamMenu(action, mine[0].id))
-    except TeamProblem as problem:
+    except Refusal as problem:
         await teams.refuse(context, chat.id, problem)
 
 

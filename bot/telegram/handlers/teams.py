@@ -1,7 +1,7 @@
 """Team commands: /newteam, /join (and join links), /leave, /myteams, /teamadmin, /linkteam.
 
 Handlers parse and reply; the services decide and re-check permissions, and any refusal
-arrives as a ``TeamProblem`` that ``refuse`` turns into a kind reply.
+arrives as a ``Refusal`` (``TeamProblem`` and its kin) that ``refuse`` turns into a kind reply.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Update
 
 from bot.learning.join_codes import deep_link_payload, display
+from bot.services.base import Refusal
 from bot.services.teams import TeamProblem, TeamView
 from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
@@ -16,7 +17,7 @@ from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
 
 
-async def refuse(context: AttuneContext, chat_id: int, problem: TeamProblem) -> None:
+async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None:
     """Say why nothing was changed."""
     await steps.say(context, chat_id, texts.TEAM_PROBLEMS.get(problem.code, texts.STALE_BUTTON))
 
@@ -53,7 +54,7 @@ async def new_team(update: Update, context: AttuneContext) -> None:
     user_id, chat_id, name = given
     try:
         team = context.services.teams.create(user_id, name)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
     text = texts.team_created(team.name, display(team.code), join_link(context, team.code))
@@ -76,7 +77,7 @@ async def offer_join(context: AttuneContext, chat_id: int, user_id: int, code: s
     """Hold a place in the team and show exactly what joining shares."""
     try:
         team = context.services.teams.request_join(user_id, code)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
     await steps.say(context, chat_id, texts.join_consent(team.name), kb.consent_keyboard(team.id))
@@ -113,7 +114,7 @@ async def link_group(update: Update, context: AttuneContext) -> None:
     user_id, chat_id, code = given
     try:
         team = context.services.teams.link_group(user_id, code, chat_id)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
     await steps.say(context, chat_id, texts.group_linked(team.name))
@@ -126,7 +127,7 @@ async def rename_from_text(
     context.services.learners.expect(user_id, None)
     try:
         team = context.services.teams.rename(user_id, waiting.team_id, text)
-    except TeamProblem as problem:
+    except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
     await steps.say(context, chat_id, texts.team_renamed(team.name))

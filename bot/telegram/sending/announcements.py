@@ -88,7 +88,7 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
         if found is None:
             return
         content, audience = found
-        while batch := await asyncio.to_thread(service.claim, announcement_id, BATCH):
+        while batch := await asyncio.to_thread(service.next_recipients, announcement_id, BATCH):
             outcomes = await asyncio.gather(
                 *(_send_one(context, marks, r, content, audience) for r in batch)
             )

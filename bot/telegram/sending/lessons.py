@@ -17,7 +17,7 @@ from telegram import LinkPreviewOptions
 from telegram.constants import PollType
 from telegram.error import TelegramError
 
-from bot.services.delivery import Outgoing, Progress, SentPoll
+from bot.services.delivery import Outgoing, SendingState, SentPoll
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.keyboards import lesson_again_keyboard
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
-Journal = GroupCommit[Progress]
+Journal = GroupCommit[SendingState]
 _in_flight: set[int] = set()
 
 
@@ -106,7 +106,7 @@ class _Run:
         outgoing = self.outgoing
         if outgoing.resend and self.poll is None:
             return
-        progress = Progress(
+        progress = SendingState(
             outgoing.delivery_id,
             outgoing.learner_id,
             self.done,

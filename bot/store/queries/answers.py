@@ -1,0 +1,121 @@
+"""Quiz answers, and the polls they answer.
+
+Answers are the bot's hottest write path (a whole cohort answers within minutes of a
+lesson), so recording one uses SQLAlchemy Core on one connection rather than ORM objects:
+one joined lookup, one insert, one guarded update, and two reads only when a day
+completes. The statements are built once, with bound parameters, so their compiled form
+is cached.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeAlias
+
+from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from bot.store.models import Answer, Delivery, Learner, QuizPoll
+
+# The poll, its day and its learner in one round trip; no row means "not ours to count"
+# (unknown poll, someone else's poll, or its delivery or learner gone).
+# One row of _FIND_POLL: delivery, question, key, lesson, review?, chat, zone.
+PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None]"
+_FIND_POLL = (
+    # SQLAlchemy's select over col(...): SQLModel's typed overloads stop at four columns.
+    sa_select(
+        col(QuizPoll.delivery_id),
+        col(QuizPoll.question_id),
+        col(QuizPoll.correct_index),
+        col(Delivery.lesson_id),
+        col(Delivery.review),
+        col(Learner.chat_id),
+        col(Learner.zone),
+    )
+    .join(Delivery, col(Delivery.id) == col(QuizPoll.delivery_id))
+    .join(Learner, col(Learner.id) == col(QuizPoll.learner_id))
+    .where(
+        col(QuizPoll.poll_id) == bindparam("poll_id"),
+        col(QuizPoll.learner_id) == bindparam("learner_id"),
+    )
+)
+_INSERT_ANSWER = insert(Answer)
+# Completes the day only if it is still open and every question now has its answer; the
+# count runs inside the write transaction, so two last answers cannot both complete it.
+_COMPLETE_DAY = (
+    update(Delivery)
+    .where(
+        col(Delivery.id) == bindparam("day"),
+        col(Delivery.completed_at).is_(None),
+        select(func.count()).where(col(Answer.delivery_id) == bindparam("day")).scalar_subquery()
+        >= bindparam("questions"),
+    )
+    .values(completed_at=bindparam("now"))
+)
+# How many answers were right (0 when there are none).
+_RIGHT = func.coalesce(func.sum(cast(col(Answer.correct), Integer)), 0)
+_CORRECT = select(_RIGHT).where(col(Answer.delivery_id) == bindparam("day"))
+
+
+def find_poll(connection: Connection, poll_id: str, learner_id: int) -> PollRow | None:
+    """The quiz poll ``poll_id`` sent to ``learner_id``, with its day and learner."""
+    return connection.execute(_FIND_POLL, {"poll_id": poll_id, "learner_id": learner_id}).first()
+
+
+def add_answer(
+    connection: Connection,
+    *,
+    learner_id: int,
+    delivery_id: int,
+    lesson_id: str,
+    question_id: str,
+    option_index: int,
+    correct: bool,
+    answered_at: datetime,
+) -> bool:
+    """Insert an answer; ``False`` if its question already has one (the first counts).
+
+    After ``False`` the transaction is spoilt: roll it back (closing the connection does).
+    """
+    row = {
+        "learner_id": learner_id,
+        "delivery_id": delivery_id,
+        "lesson_id": lesson_id,
+        "question_id": question_id,
+        "option_index": option_index,
+        "correct": correct,
+        "answered_at": answered_at,
+    }
+    try:
+        connection.execute(_INSERT_ANSWER, row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def complete_day(connection: Connection, delivery_id: int, questions: int, now: datetime) -> bool:
+    """Mark the day complete if it is open and has ``questions`` answers; ``True`` if so."""
+    done = connection.execute(
+        _COMPLETE_DAY, {"day": delivery_id, "questions": questions, "now": now}
+    )
+    return done.rowcount == 1
+
+
+def correct_answers(connection: Connection, delivery_id: int) -> int:
+    """How many of the day's answers were right."""
+    return int(connection.execute(_CORRECT, {"day": delivery_id}).scalar_one())
+
+
+def answered_question_ids(session: Session, delivery_id: int) -> list[str]:
+    """The questions of a day that already have their answer."""
+    query = select(Answer.question_id).where(Answer.delivery_id == delivery_id)
+    return list(session.exec(query).all())
+
+
+def answer_totals(session: Session, learner_id: int) -> tuple[int, int]:
+    """How many questions the learner answered, and how many of them rightly."""
+    query = select(func.count(), _RIGHT).where(Answer.learner_id == learner_id)
+    answers, correct = session.exec(query).one()
+    return int(answers), int(correct)

@@ -1,0 +1,31 @@
+"""Learner rows: who is due for a lesson, who is active."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from bot.store.models import Learner
+
+
+def learners_due_query(now: datetime, limit: int) -> SelectOfScalar[Learner]:
+    """The delivery tick's "who is due now?" statement (``bench/due_query.py`` times it)."""
+    return (
+        select(Learner)
+        .where(col(Learner.next_due_at) <= now)
+        .order_by(col(Learner.next_due_at))
+        .limit(limit)
+    )
+
+
+def learners_due(session: Session, now: datetime, limit: int) -> Sequence[Learner]:
+    """Up to ``limit`` learners whose next lesson is due at ``now``, longest waiting first."""
+    return session.exec(learners_due_query(now, limit)).all()
+
+
+def active_learner_ids(session: Session) -> list[int]:
+    """Every learner who is neither paused, stopped nor blocked."""
+    return [int(i) for i in session.exec(select(Learner.id).where(Learner.status == "active"))]
