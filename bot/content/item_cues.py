@@ -19,6 +19,9 @@ from bot.limits import telegram_length
 ABSOLUTE_WORDS = re.compile(r"\b(always|never|only|all)\b", re.IGNORECASE)
 GROUP_ANSWERS = re.compile(r"\b(all|none|both) of (the|these) (above|options)\b", re.IGNORECASE)
 MAX_LONGEST_CORRECT_SHARE = 0.30
+# The same cue the other way: authors fixing "the key is the longest" tend to overcorrect
+# until the key is the shortest, and a test-wise learner then taps the shortest.
+MAX_SHORTEST_CORRECT_SHARE = 0.30
 MAX_ABSOLUTE_DISTRACTOR_SHARE = 0.08
 MAX_LENGTH_MARGIN = 1.5
 
@@ -32,6 +35,12 @@ def correct_is_longest(question: Question) -> bool:
     """True when no option is longer than the key (a tie counts: it is still a cue)."""
     lengths = option_lengths(question)
     return lengths[question.correct_index] == max(lengths)
+
+
+def correct_is_shortest(question: Question) -> bool:
+    """True when no option is shorter than the key (a tie counts)."""
+    lengths = option_lengths(question)
+    return lengths[question.correct_index] == min(lengths)
 
 
 def length_margin(question: Question) -> float:
@@ -55,6 +64,7 @@ class TrackCues:
 
     questions: int
     correct_longest: int
+    correct_shortest: int
     distractors: int
     absolute_distractors: int
     key_positions: dict[int, int]
@@ -62,6 +72,10 @@ class TrackCues:
     @property
     def correct_longest_share(self) -> float:
         return self.correct_longest / self.questions if self.questions else 0.0
+
+    @property
+    def correct_shortest_share(self) -> float:
+        return self.correct_shortest / self.questions if self.questions else 0.0
 
     @property
     def absolute_share(self) -> float:
@@ -74,6 +88,7 @@ def track_cues(questions: Iterable[Question]) -> TrackCues:
     return TrackCues(
         questions=len(items),
         correct_longest=sum(correct_is_longest(q) for q in items),
+        correct_shortest=sum(correct_is_shortest(q) for q in items),
         distractors=sum(len(q.options) - 1 for q in items),
         absolute_distractors=sum(absolute_distractors(q) for q in items),
         key_positions=dict(Counter(q.correct_index for q in items)),
@@ -88,6 +103,12 @@ def track_problems(cues: TrackCues) -> list[str]:
             f"the correct option is the longest in {cues.correct_longest} of "
             f"{cues.questions} questions ({cues.correct_longest_share:.0%}); "
             f"at most {MAX_LONGEST_CORRECT_SHARE:.0%} (content guide, section 9)"
+        )
+    if cues.correct_shortest_share > MAX_SHORTEST_CORRECT_SHARE:
+        found.append(
+            f"the correct option is the shortest in {cues.correct_shortest} of "
+            f"{cues.questions} questions ({cues.correct_shortest_share:.0%}); "
+            f"at most {MAX_SHORTEST_CORRECT_SHARE:.0%} (a reverse length cue)"
         )
     if cues.absolute_share > MAX_ABSOLUTE_DISTRACTOR_SHARE:
         found.append(

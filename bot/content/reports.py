@@ -23,7 +23,8 @@ def cue_lines(library: Library) -> list[str]:
         )
         lines.append(
             f"  {track.id}: {cues.questions} questions; correct is longest "
-            f"{cues.correct_longest_share:.0%}; absolute words in "
+            f"{cues.correct_longest_share:.0%}, shortest {cues.correct_shortest_share:.0%}; "
+            "absolute words in "
             f"{cues.absolute_share:.0%} of wrong options; key in file order {spread}"
         )
     return lines

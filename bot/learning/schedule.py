@@ -255,3 +255,20 @@ def days_to_mask(days: frozenset[int]) -> int:
 def mask_to_days(mask: int) -> frozenset[int]:
     """The weekdays in a stored bit mask."""
     return frozenset(day for day in range(7) if mask & (1 << day))
+
+
+def pause_end(first_day: date, days: frozenset[int], lesson_days: int) -> date:
+    """The first local date after ``lesson_days`` of the learner's scheduled days.
+
+    /pause 3 means three lesson days, not three calendar days: on a weekday schedule, a
+    pause from Friday covers Friday, Monday and Tuesday and lessons resume on Wednesday.
+    ``first_day`` is the first day that may be paused (today, unless today's lesson was
+    already served).
+    """
+    day, counted = first_day, 0
+    while True:
+        if day.weekday() in days:
+            counted += 1
+            if counted == lesson_days:
+                return day + timedelta(days=1)
+        day += timedelta(days=1)

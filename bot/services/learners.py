@@ -13,11 +13,11 @@ from datetime import time, timedelta
 from sqlmodel import Session
 
 from bot.learning.names import visible_name
-from bot.learning.schedule import days_to_mask, local_date, mask_to_days
+from bot.learning.schedule import days_to_mask, local_date, mask_to_days, pause_end
 from bot.services.base import Service
 from bot.services.profiles import ONBOARDING_STEPS, Profile, next_lesson_at, profile_of
 from bot.store.models import Learner
-from bot.store.queries.deliveries import excuse_open_days, last_served_day
+from bot.store.queries.deliveries import delivery_on, excuse_open_days, last_served_day
 
 MAX_PAUSE_DAYS = 365
 
@@ -39,6 +39,7 @@ class StepResult:
 
     profile: Profile
     finished_onboarding: bool
+    step: str = ""  # which setting was saved: tracks, time, zone or days
 
 
 class Learners(Service):
@@ -56,7 +57,10 @@ class Learners(Service):
             learner = session.get(Learner, learner_id)
             is_new = learner is None
             if learner is None:
-                learner = Learner(id=learner_id, chat_id=chat_id, created_at=self.clock.now())
+                # No days chosen yet (0), so a typed /days is known to be an answer.
+                learner = Learner(
+                    id=learner_id, chat_id=chat_id, created_at=self.clock.now(), days_mask=0
+                )
             reactivated = learner.status in ("stopped", "blocked")
             learner.chat_id, learner.first_name = chat_id, visible_name(first_name)
             if reactivated:
@@ -145,7 +149,10 @@ class Learners(Service):
         def hold(session: Session, learner: Learner) -> None:
             learner.status = "paused"
             today = local_date(now, learner.zone or "UTC")
-            learner.resume_on = today + timedelta(days=days) if days else None
+            served_today = delivery_on(session, learner.id, today) is not None
+            first = today + timedelta(days=1) if served_today else today
+            scheduled = mask_to_days(learner.days_mask) or frozenset(range(7))
+            learner.resume_on = pause_end(first, scheduled, days) if days else None
             excuse_open_days(session, learner.id, today)
 
         return self._update(learner_id, hold, reschedule_after=True)
@@ -169,6 +176,11 @@ class Learners(Service):
         return self._update(learner_id, change, reschedule_after=True)
 
     def _complete_step(self, learner_id: int, step: str, apply: Change) -> StepResult | None:
+        """Save one setting; during setup, move on to the first step not yet answered.
+
+        Steps may be answered in any order (``/time 19:00`` while the track picker is
+        open): setup asks only for what is still missing and ends once nothing is.
+        """
         finished = False
 
         def complete(session: Session, learner: Learner) -> None:
@@ -176,15 +188,15 @@ class Learners(Service):
             apply(session, learner)
             if learner.onboarded:
                 learner.pending_step = None
-            elif learner.pending_step == step:
-                following = ONBOARDING_STEPS.index(step) + 1
-                if following < len(ONBOARDING_STEPS):
-                    learner.pending_step = ONBOARDING_STEPS[following]
-                else:
-                    learner.pending_step, learner.onboarded, finished = None, True, True
+                return
+            missing = [s for s in ONBOARDING_STEPS if not _answered(learner, s)]
+            if learner.pending_step == step or learner.pending_step not in missing:
+                learner.pending_step = missing[0] if missing else None
+            if not missing:
+                learner.onboarded, finished = True, True
 
         profile = self._update(learner_id, complete, reschedule_after=True)
-        return StepResult(profile, finished) if profile else None
+        return StepResult(profile, finished, step) if profile else None
 
     def _update(
         self, learner_id: int, change: Change, *, reschedule_after: bool = False
@@ -205,3 +217,14 @@ class Learners(Service):
         learner.next_due_at = next_lesson_at(
             profile_of(learner), self.clock.now(), lambda: last_served_day(session, learner.id)
         )
+
+
+def _answered(learner: Learner, step: str) -> bool:
+    """Has the learner given this setting (by button or by a typed command)?"""
+    if step == "tracks":
+        return bool(learner.tracks)
+    if step == "time":
+        return learner.delivery_minute is not None
+    if step == "zone":
+        return learner.zone is not None
+    return learner.days_mask != 0

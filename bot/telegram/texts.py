@@ -120,6 +120,7 @@ BAD_PAUSE = "Pause for how many days? Try <code>/pause 7</code> (1 to 365), or j
 TOO_LONG = "That message is longer than I can use. Nothing was changed."
 NOT_UNDERSTOOD = "I'm not sure what to do with that. /help lists what I can do."
 STALE_BUTTON = "That button is no longer active. Nothing was changed."
+STEP_ALREADY_DONE = "That step is already done. /settings changes it. Nothing was changed."
 NEED_START = "Let's get you set up first: send /start."
 NOT_SET_UP = "You're almost set up. Send /start to finish, and your first lesson follows."
 PRIVATE_ONLY = "Let's talk in a private chat: lessons and settings live there."
@@ -268,13 +269,31 @@ def next_lesson_line(profile: Profile, label: str = "Next lesson") -> str:
     return f"{label}: <b>{when(profile.next_due_at, profile.zone)}</b> ({esc(profile.zone)})."
 
 
-def onboarding_done(profile: Profile) -> str:
-    """The last onboarding message: when the first lesson arrives."""
+def onboarding_done(profile: Profile, track_titles: dict[str, str]) -> str:
+    """The last onboarding message: what was chosen, and when the first lesson arrives."""
+    tracks = ", ".join(esc(track_titles.get(t, t)) for t in profile.tracks)
+    at = f"{profile.at:%H:%M}" if profile.at else "not set"
     return (
         "You're all set.\n\n"
+        f"Tracks: {tracks}\nLessons at {at}, {days_label(profile.days)}\n"
+        f"Time zone: {esc(profile.zone or 'UTC')}\n\n"
         f"{next_lesson_line(profile, 'Your first lesson arrives')}\n"
-        "Can't wait? Send /today to get today's lesson now. /help lists everything else."
+        "Can't wait? Send /today to get today's lesson now. /settings changes any of this; "
+        "/help lists everything else."
     )
+
+
+def step_saved(step: str, profile: Profile, track_titles: dict[str, str]) -> str:
+    """One line confirming a setting saved during setup, typed or tapped."""
+    if step == "time" and profile.at is not None:
+        return f"✓ Lessons at {profile.at:%H:%M}."
+    if step == "zone" and profile.zone:
+        return f"✓ Time zone: {esc(profile.zone)}."
+    if step == "days":
+        return f"✓ Days: {days_label(profile.days)}."
+    if step == "tracks" and profile.tracks:
+        return "✓ Tracks: " + ", ".join(esc(track_titles.get(t, t)) for t in profile.tracks) + "."
+    return ""
 
 
 def saved(profile: Profile) -> str:
@@ -299,7 +318,7 @@ def settings_summary(profile: Profile, track_titles: dict[str, str] | None = Non
     return (
         "<b>Your settings</b>\n"
         f"Tracks: {tracks}\nTime: {at}\nTime zone: {esc(profile.zone or 'not set')}\n"
-        f"Days: {days_label(profile.days)}\n\n{next_lesson_line(profile)}"
+        f"Days: {days_label(profile.days)}\n{pause_line(profile)}\n{next_lesson_line(profile)}"
     )
 
 
@@ -366,15 +385,31 @@ def progress(report: ProgressReport) -> str:
     return "\n".join(lines)
 
 
-def paused(profile: Profile) -> str:
+def paused(profile: Profile, lesson_days: int = 0) -> str:
     """Confirmation of a vacation hold."""
     if profile.resume_on:
         back = f"{profile.resume_on:%A} {profile.resume_on.day} {profile.resume_on:%B}"
         return (
-            f"Paused until {back}. Your streak is frozen; nothing is lost. "
-            "Send /resume to come back sooner."
+            f"Paused for your next {plural(lesson_days, 'lesson day')} (your days: "
+            f"{days_label(profile.days)}); lessons resume on {back}. Your streak is frozen; "
+            "nothing is lost. Send /resume to come back sooner."
         )
     return "Paused. Your streak is frozen; nothing is lost. Send /resume when you're ready."
+
+
+def pause_line(profile: Profile) -> str:
+    """For /settings: the pause, if there is one."""
+    if profile.status != "paused":
+        return ""
+    if profile.resume_on is None:
+        return "Paused until you send /resume.\n"
+    back = f"{profile.resume_on:%A} {profile.resume_on.day} {profile.resume_on:%B}"
+    return f"Paused: lessons resume on {back} (/resume to come back sooner).\n"
+
+
+def not_paused(profile: Profile) -> str:
+    """/resume when nothing was paused."""
+    return f"You're not paused: lessons are on.\n{next_lesson_line(profile)}"
 
 
 def resumed(profile: Profile) -> str:

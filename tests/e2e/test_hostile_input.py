@@ -232,6 +232,7 @@ def fay_waits_for_nothing(h: Harness, scene: Scene) -> None:
 # -- the corpus ------------------------------------------------------------------------
 
 STALE = "That button is no longer active"
+STEP_DONE = "That step is already done"
 BAD_TIME = "couldn't read that as a time"
 BAD_ZONE = "don't know that time zone"
 BAD_DAYS = "couldn't read those days"
@@ -393,12 +394,15 @@ CASES: list[tuple[Any, ...]] = [
     # tr: tm: tz: dy: st: pv:
     ("tr: path as track id", Press(ANN, "tr:../../etc/passwd", STALE)),
     ("tr: extra colon", Press(ANN, "tr:done:now", STALE)),
-    ("tr:done replayed after onboarding", Press(ANN, "tr:done", "Saved.")),
+    ("tr:done replayed after onboarding", Press(ANN, "tr:done", STEP_DONE)),
     ("tm: seconds", Press(ANN, "tm:07:30:00", STALE)),
     ("tz: lower-case zone", Press(ANN, "tz:europe/berlin", STALE)),
     ("dy: day -1", Press(ANN, "dy:t:-1", STALE)),
     ("dy: extra colon", Press(ANN, "dy:custom:now", STALE)),
-    ("dy:done replayed after onboarding", Press(ANN, "dy:done", "Saved.")),
+    ("dy:done replayed after onboarding", Press(ANN, "dy:done", STEP_DONE)),
+    ("tm: an old time button after onboarding", Press(ANN, "tm:07:30", STEP_DONE)),
+    ("tz: an old zone button after onboarding", Press(ANN, "tz:Asia/Tokyo", STEP_DONE)),
+    ("tr: an old track button after onboarding", Press(ANN, "tr:" + TRACK, STEP_DONE)),
     ("st: extra colon", Press(ANN, "st:time:now", STALE)),
     ("pv: extra colon deletes nothing", Press(ANN, "pv:delete:now", STALE)),
     ("pv:keep replayed", Press(ANN, "pv:keep", "Nothing was deleted")),

@@ -128,3 +128,57 @@ async def test_each_track_has_an_info_button_with_its_learning_objectives(
     assert profile is not None and profile.tracks == () and profile.pending_step == "tracks"
     await h.tap(ANN, "Cultural humility")  # the picker still works after the info
     assert "Step 2 of 4" in joined(await h.tap(ANN, "Done"))
+
+
+async def test_typed_commands_work_at_every_step_and_answered_steps_are_skipped(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.say(ANN, "/start")  # the track picker is open (step 1)
+    reply = joined(await h.say(ANN, "/time 19:00"))
+    assert "✓ Lessons at 19:00." in reply and "Step 1 of 4" in reply  # still needs tracks
+    reply = joined(await h.say(ANN, "/days weekdays"))
+    assert "✓ Days: weekdays." in reply and "Step 1 of 4" in reply
+    await h.tap(ANN, "Cultural humility")
+    reply = joined(await h.tap(ANN, "Done"))
+    assert "Step 3 of 4" in reply and "Step 2 of 4" not in reply  # time was answered
+    assert "Step 4" not in reply
+    done = joined(await h.say(ANN, "/timezone America/Chicago"))
+    assert "You're all set." in done
+    assert "Tracks: Cultural humility" in done and "Lessons at 19:00, weekdays" in done
+    assert "Time zone: America/Chicago" in done
+    profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    assert profile is not None and profile.onboarded and profile.next_due_at is not None
+
+
+async def test_a_learner_who_sets_everything_by_commands_is_scheduled(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.say(ANN, "/start")
+    await h.say(ANN, "/timezone Tokyo")
+    await h.say(ANN, "/days mon,wed,fri")
+    reply = joined(await h.say(ANN, "/time 6:45"))
+    assert "✓ Lessons at 06:45." in reply and "Step 1 of 4" in reply
+    await h.tap(ANN, "Burnout prevention")
+    done = joined(await h.tap(ANN, "Done"))
+    assert "You're all set." in done and "Mon, Wed, Fri" in done and "Asia/Tokyo" in done
+    profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    assert profile is not None and profile.onboarded and profile.next_due_at is not None
+
+
+async def test_buttons_of_a_finished_step_stop_working_politely(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    await h.say(ANN, "/start")
+    await h.tap(ANN, "Cultural humility")
+    await h.tap(ANN, "Done")
+    time_prompt = h.emulator.bot_messages(ANN)[-1]
+    await h.tap(ANN, "07:30")
+    before = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    row = time_prompt.buttons[0]
+    # The keyboard was cleared on the tap; a second device may still show it.
+    assert await h.press(ANN, time_prompt.message_id, row[0]["callback_data"], check=False) == []
+    toast = h.emulator.callback_answers()[-1].text or ""
+    assert "That step is already done" in toast
+    assert h.services.learners.get(ANN) == before  # type: ignore[union-attr]

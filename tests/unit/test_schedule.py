@@ -202,3 +202,16 @@ def test_every_zone_a_zone_word_offers_is_a_real_zone_we_accept() -> None:
     assert zone_choices("Central time") == ZONE_WORDS["central"]
     assert zone_choices("e.s.t.") == ZONE_WORDS["est"]
     assert zone_choices("Chicago") == ()
+
+
+def test_a_pause_counts_lesson_days_not_calendar_days() -> None:
+    from datetime import date
+
+    from bot.learning.schedule import WEEKDAYS, pause_end
+
+    friday = date(2026, 3, 6)
+    assert pause_end(friday, WEEKDAYS, 3) == date(2026, 3, 11)  # Fri, Mon, Tue; back Wed
+    saturday = date(2026, 3, 7)
+    assert pause_end(saturday, WEEKDAYS, 1) == date(2026, 3, 10)  # Mon; back Tue
+    assert pause_end(friday, frozenset(range(7)), 3) == date(2026, 3, 9)
+    assert pause_end(friday, frozenset({2}), 2) == date(2026, 3, 19)  # two Wednesdays

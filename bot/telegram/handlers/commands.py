@@ -116,12 +116,21 @@ async def pause(update: Update, context: AttuneContext) -> None:
         await _reply(update, texts.NEED_START)
         return
     profile = context.services.learners.pause(user.id, days)
-    await _reply(update, texts.paused(profile) if profile else texts.BAD_PAUSE)
+    await _reply(update, texts.paused(profile, days or 0) if profile else texts.BAD_PAUSE)
 
 
 async def resume(update: Update, context: AttuneContext) -> None:
-    """End a pause."""
-    await _for_learner(update, context.services.learners.resume, texts.resumed)
+    """End a pause (or a stop); say so when there was nothing to end."""
+    user = update.effective_user
+    learners = context.services.learners
+    profile = learners.get(user.id) if user else None
+    if user is None or profile is None:
+        await _reply(update, texts.NEED_START)
+    elif profile.status == "active":
+        await _reply(update, texts.not_paused(profile))
+    else:
+        resumed = learners.resume(user.id)
+        await _reply(update, texts.resumed(resumed) if resumed else texts.NEED_START)
 
 
 async def stop(update: Update, context: AttuneContext) -> None:

@@ -57,8 +57,14 @@ async def on_button(update: Update, context: AttuneContext) -> None:
     route = routes.decode(query.data)
     learners = context.services.learners
     profile = learners.get(query.from_user.id)
-    if route is None or profile is None:
+    unknown_track = isinstance(route, routes.PickTrack) and (
+        route.track_id not in context.services.library.tracks
+    )
+    if route is None or profile is None or unknown_track:
         await query.answer(texts.STALE_BUTTON if profile else texts.NEED_START)
+        return
+    if not isinstance(route, routes.OpenSetting) and profile.pending_step != STEP_OF[type(route)]:
+        await query.answer(texts.STEP_ALREADY_DONE)  # a keyboard from a finished step
         return
     chat_id = update.effective_chat.id
     if isinstance(route, routes.PickTrack):
@@ -77,6 +83,17 @@ async def on_button(update: Update, context: AttuneContext) -> None:
             await query.edit_message_reply_markup(keyboards.custom_days_keyboard(toggled.days))
         return
     await _finish_button(update, context, route, chat_id)
+
+
+# Which setup step each button belongs to: it works only while that step is asked.
+STEP_OF: dict[type, str] = {
+    routes.PickTrack: "tracks",
+    routes.TracksDone: "tracks",
+    routes.PickTime: "time",
+    routes.PickZone: "zone",
+    routes.PickDays: "days",
+    routes.ToggleDay: "days",
+}
 
 
 async def _finish_button(
@@ -200,6 +217,7 @@ async def answer_setting(
 ) -> None:
     """A typed time, zone or days (in onboarding or with /time, /timezone, /days)."""
     if step == "zone" and (choices := zone_choices(text)):
+        context.services.learners.expect(user_id, "zone")  # the choice buttons answer it
         keyboard = keyboards.zone_choice_keyboard(choices, context.services.clock.now())
         await steps.say(context, chat_id, texts.which_zone(text), keyboard)
         return

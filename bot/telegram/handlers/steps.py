@@ -38,8 +38,10 @@ async def say(
     await context.bot.send_message(chat_id, text, reply_markup=markup)
 
 
-async def ask(context: AttuneContext, chat_id: int, profile: Profile, step: str) -> None:
-    """Send the prompt and keyboard for ``step``."""
+async def ask(
+    context: AttuneContext, chat_id: int, profile: Profile, step: str, note: str = ""
+) -> None:
+    """Send the prompt and keyboard for ``step`` (after ``note``, e.g. what was saved)."""
     services = context.services
     if step == "tracks":
         markup = keyboards.tracks_keyboard(services.library, profile.tracks)
@@ -52,18 +54,20 @@ async def ask(context: AttuneContext, chat_id: int, profile: Profile, step: str)
         markup, text = keyboards.days_keyboard(), PROMPTS["days"]
     if profile.onboarded:
         text = text.split("\n", 1)[-1]
-    await say(context, chat_id, text, markup)
+    await say(context, chat_id, f"{note}\n\n{text}" if note else text, markup)
 
 
 async def after_step(context: AttuneContext, chat_id: int, result: StepResult) -> None:
     """Move onboarding on, or confirm a settings change."""
     profile = result.profile
+    titles = track_titles(context)
     if result.finished_onboarding:
-        await context.bot.send_message(chat_id, texts.onboarding_done(profile))
+        await say(context, chat_id, texts.onboarding_done(profile, titles))
     elif not profile.onboarded and profile.pending_step:
-        await ask(context, chat_id, profile, profile.pending_step)
+        note = texts.step_saved(result.step, profile, titles)
+        await ask(context, chat_id, profile, profile.pending_step, note)
     else:
-        await context.bot.send_message(chat_id, texts.saved(profile))
+        await say(context, chat_id, texts.saved(profile))
 
 
 def track_titles(context: AttuneContext) -> dict[str, str]:
