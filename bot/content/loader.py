@@ -385,9 +385,10 @@ def _check_tracks_teach_well(directory: Path, found: _Found, problems: list[Prob
     for track in found.tracks.values():
         track_file = str(directory / track.id / "track.yaml")
         lessons = [found.lessons[i] for i in track.lesson_ids if i in found.lessons]
-        cues = item_cues.track_cues(q for lesson in lessons for q in lesson.questions)
-        for message in item_cues.track_problems(cues):
-            problems.append(Problem(track_file, "questions", message))
+        if len(lessons) == len(track.lesson_ids):  # shares of a partial track mislead
+            cues = item_cues.track_cues(q for lesson in lessons for q in lesson.questions)
+            for message in item_cues.track_problems(cues):
+                problems.append(Problem(track_file, "questions", message))
         if not track.core:
             continue
         for lesson in lessons:

@@ -328,3 +328,18 @@ def test_items_reports_cues_per_track_and_per_question(
     first_question = lines.index("Per question (cued first):") + 1
     assert lines[first_question].startswith("  bp-icd11-occupational q1: key longest x1.03;")
     assert "  bp-maslach-three-dimensions q2: no static cue; option lengths" in out
+
+
+def test_a_track_whose_key_is_mostly_the_shortest_option_is_refused(library: Path) -> None:
+    def key_shortest(data: dict) -> None:  # type: ignore[type-arg]
+        for question in data["questions"]:
+            for option in question["options"]:
+                if option.get("correct"):
+                    option["text"] = "Yes."
+
+    edit(library, LESSON, key_shortest)
+    track_file = library / TRACK
+    assert problems(library) == [
+        f"{track_file}: questions: the correct option is the shortest in 3 of 4 questions "
+        "(75%); at most 30% (a reverse length cue)"
+    ]
