@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from functools import partial
+from typing import Any, ParamSpec, TypeVar
 
 from telegram import Update
 from telegram.ext import (
@@ -17,12 +18,20 @@ from telegram.ext import (
 
 from bot.services import Services
 from bot.telegram import routes
+from bot.telegram.writes import short_write
 
 SERVICES_KEY = "attune.services"
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class AttuneContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB's context plus ``services``, so no handler digs in ``bot_data`` by string."""
+
+    async def write(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a service call that writes without blocking the loop behind another writer:
+        on the loop when the database is free, in a thread when it is not (``writes``)."""
+        return await short_write(self.services.db, partial(call, *args, **kwargs))
 
     @property
     def services(self) -> Services:

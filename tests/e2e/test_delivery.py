@@ -170,11 +170,13 @@ async def test_pause_holds_lessons_and_freezes_the_streak(harness: Harness) -> N
     await h.move_to(MONDAY_0730)
     await h.answer_quiz(ANN)
     reply = "\n".join(text_of(m) for m in await h.say(ANN, "/pause 3"))
-    assert "Paused until Thursday 5 March" in reply
-    for day in (1, 2):
+    # Monday's lesson was already served: the pause covers the next three lesson days.
+    assert "Paused for your next 3 lesson days" in reply
+    assert "lessons resume on Friday 6 March" in reply
+    for day in (1, 2, 3):
         await h.move_to(MONDAY_0730 + timedelta(days=day))
     assert len(lesson_messages(h, ANN)) == 1
-    await h.move_to(MONDAY_0730 + timedelta(days=3))
+    await h.move_to(MONDAY_0730 + timedelta(days=4))
     assert len(lesson_messages(h, ANN)) == 2
     await h.answer_quiz(ANN)
     report = h.services.progress.report(ANN)  # type: ignore[union-attr]

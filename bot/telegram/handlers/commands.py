@@ -41,7 +41,7 @@ async def setting(update: Update, context: AttuneContext) -> None:
         return
     argument = " ".join(context.args or [])
     if not argument or step == "tracks":
-        profile = learners.expect(user.id, step) or profile
+        profile = await context.write(learners.expect, user.id, step) or profile
         await steps.ask(context, message.chat_id, profile, step)
         return
     if len(argument) > 200:
@@ -69,7 +69,7 @@ async def today(update: Update, context: AttuneContext) -> None:
     if context.services.learners.get(user.id) is None:
         await _reply(update, texts.NEED_START)
         return
-    found = context.services.deliveries.today(user.id)
+    found = await context.write(context.services.deliveries.today, user.id)
     if found is None:
         await _reply(update, texts.NOT_SET_UP)
         return
@@ -115,7 +115,7 @@ async def pause(update: Update, context: AttuneContext) -> None:
     if context.services.learners.get(user.id) is None:
         await _reply(update, texts.NEED_START)
         return
-    profile = context.services.learners.pause(user.id, days)
+    profile = await context.write(context.services.learners.pause, user.id, days)
     await _reply(update, texts.paused(profile, days or 0) if profile else texts.BAD_PAUSE)
 
 
@@ -129,13 +129,15 @@ async def resume(update: Update, context: AttuneContext) -> None:
     elif profile.status == "active":
         await _reply(update, texts.not_paused(profile))
     else:
-        resumed = learners.resume(user.id)
+        resumed = await context.write(learners.resume, user.id)
         await _reply(update, texts.resumed(resumed) if resumed else texts.NEED_START)
 
 
 async def stop(update: Update, context: AttuneContext) -> None:
     """No more lessons; data is kept."""
-    await _for_learner(update, context.services.learners.stop, lambda _profile: texts.STOPPED)
+    user = update.effective_user
+    stopped = await context.write(context.services.learners.stop, user.id) if user else None
+    await _reply(update, texts.STOPPED if stopped else texts.NEED_START)
 
 
 async def help_command(update: Update, context: AttuneContext) -> None:

@@ -26,7 +26,7 @@ async def feedback(update: Update, context: AttuneContext) -> None:
         return
     words = " ".join(context.args or [])
     if not words:
-        learners.expect(user.id, routes.awaiting_text(routes.AwaitFeedback()))
+        await context.write(learners.expect, user.id, routes.awaiting_text(routes.AwaitFeedback()))
         await message.reply_text(texts.ASK_FEEDBACK)
         return
     if not await answered_distress(message, context, words, profile.zone):
@@ -35,7 +35,7 @@ async def feedback(update: Update, context: AttuneContext) -> None:
 
 async def send_feedback(context: AttuneContext, chat_id: int, user_id: int, words: str) -> None:
     """Pass the report to every operator and thank the learner."""
-    context.services.learners.expect(user_id, None)
+    await context.write(context.services.learners.expect, user_id, None)
     report = context.services.feedback.report(user_id, words)
     if not report.operators:
         await steps.say(context, chat_id, texts.FEEDBACK_NOWHERE)

@@ -33,7 +33,9 @@ async def start(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    result = context.services.learners.start(user.id, chat.id, user.first_name or "")
+    result = await context.write(
+        context.services.learners.start, user.id, chat.id, user.first_name or ""
+    )
     profile = result.profile
     if result.is_new:
         await steps.say(context, chat.id, texts.welcome(user.first_name or ""))
@@ -68,7 +70,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
         return
     chat_id = update.effective_chat.id
     if isinstance(route, routes.PickTrack):
-        updated = learners.toggle_track(profile.id, route.track_id)
+        updated = await context.write(learners.toggle_track, profile.id, route.track_id)
         if updated is None:
             await query.answer(texts.STALE_BUTTON)
             return
@@ -77,7 +79,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
         await query.edit_message_reply_markup(markup)
         return
     if isinstance(route, routes.ToggleDay):
-        toggled = learners.toggle_day(profile.id, route.day)
+        toggled = await context.write(learners.toggle_day, profile.id, route.day)
         await query.answer()
         if toggled is not None:
             await query.edit_message_reply_markup(keyboards.custom_days_keyboard(toggled.days))
@@ -104,19 +106,19 @@ async def _finish_button(
     assert query is not None
     learners, user_id = context.services.learners, query.from_user.id
     if isinstance(route, routes.OpenSetting):
-        profile = learners.expect(user_id, route.step)
+        profile = await context.write(learners.expect, user_id, route.step)
         await query.answer()
         if profile is not None:
             await steps.ask(context, chat_id, profile, route.step)
         return
     if isinstance(route, routes.PickDays) and route.choice is routes.DaysChoice.CUSTOM:
-        profile = learners.begin_custom_days(user_id)
+        profile = await context.write(learners.begin_custom_days, user_id)
         await query.answer()
         if profile is not None:
             await query.edit_message_text(texts.ASK_CUSTOM_DAYS)
             await query.edit_message_reply_markup(keyboards.custom_days_keyboard(profile.days))
         return
-    result = _apply_button(context, user_id, route)
+    result = await _apply_button(context, user_id, route)
     if result is None and isinstance(route, routes.TracksDone | routes.PickDays):
         await query.answer(
             texts.NEED_A_TRACK if isinstance(route, routes.TracksDone) else texts.NEED_A_DAY
@@ -128,24 +130,30 @@ async def _finish_button(
         await steps.after_step(context, chat_id, result)
 
 
-def _apply_button(context: AttuneContext, user_id: int, route: routes.Route) -> StepResult | None:
+async def _apply_button(
+    context: AttuneContext, user_id: int, route: routes.Route
+) -> StepResult | None:
     """Save what a step button chose; ``None`` when nothing could be saved."""
     learners = context.services.learners
     match route:
         case routes.TracksDone():
-            return learners.confirm_tracks(user_id)
+            return await context.write(learners.confirm_tracks, user_id)
         case routes.PickTime(at):
             chosen = parse_time(at)
-            return learners.set_time(user_id, chosen) if chosen is not None else None
+            if chosen is None:
+                return None
+            return await context.write(learners.set_time, user_id, chosen)
         case routes.PickZone(zone):
-            return learners.set_zone(user_id, zone)
+            return await context.write(learners.set_zone, user_id, zone)
         case routes.PickDays(routes.DaysChoice.DAILY):
-            return learners.set_days(user_id, ALL_DAYS)
+            return await context.write(learners.set_days, user_id, ALL_DAYS)
         case routes.PickDays(routes.DaysChoice.WEEKDAYS):
-            return learners.set_days(user_id, WEEKDAYS)
+            return await context.write(learners.set_days, user_id, WEEKDAYS)
         case routes.PickDays(routes.DaysChoice.DONE):
             profile = learners.get(user_id)
-            return learners.set_days(user_id, profile.days) if profile else None
+            if profile is None:
+                return None
+            return await context.write(learners.set_days, user_id, profile.days)
     return None
 
 
@@ -217,11 +225,11 @@ async def answer_setting(
 ) -> None:
     """A typed time, zone or days (in onboarding or with /time, /timezone, /days)."""
     if step == "zone" and (choices := zone_choices(text)):
-        context.services.learners.expect(user_id, "zone")  # the choice buttons answer it
+        await context.write(context.services.learners.expect, user_id, "zone")  # buttons answer
         keyboard = keyboards.zone_choice_keyboard(choices, context.services.clock.now())
         await steps.say(context, chat_id, texts.which_zone(text), keyboard)
         return
-    result = apply_typed(context, user_id, step, text)
+    result = await apply_typed(context, user_id, step, text)
     if result is None:
         await steps.say(context, chat_id, BAD_INPUT[step])
         return
@@ -231,17 +239,19 @@ async def answer_setting(
     await steps.after_step(context, chat_id, result)
 
 
-def apply_typed(context: AttuneContext, user_id: int, step: str, text: str) -> StepResult | None:
+async def apply_typed(
+    context: AttuneContext, user_id: int, step: str, text: str
+) -> StepResult | None:
     """Parse a typed time, zone or days and save it; ``None`` if it cannot be read."""
     learners = context.services.learners
     if step == "time":
         at = parse_time(text)
-        return learners.set_time(user_id, at) if at is not None else None
+        return await context.write(learners.set_time, user_id, at) if at is not None else None
     if step == "zone":
         zone = parse_zone(text)
-        return learners.set_zone(user_id, zone) if zone is not None else None
+        return await context.write(learners.set_zone, user_id, zone) if zone else None
     days = parse_days(text)
-    return learners.set_days(user_id, days) if days else None
+    return await context.write(learners.set_days, user_id, days) if days else None
 
 
 def register(application: AttuneApplication) -> None:
