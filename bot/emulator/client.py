@@ -197,5 +197,5 @@ class EmulatorClient:
         )
         return [StoredMessage.from_dict(m) for m in found]
 
-    async def wait_until_processed(self, timeout: float = 5) -> None:  # noqa: ASYNC109
-        await self.call("wait_until_processed", wait=timeout, timeout=timeout)
+    async def wait_until_delivered(self, timeout: float = 5) -> None:  # noqa: ASYNC109
+        await self.call("wait_until_delivered", wait=timeout, timeout=timeout)

@@ -57,7 +57,7 @@ CONTROL_OPS = frozenset(
         "commands",
         "requests",
         "wait_for_bot_messages",
-        "wait_until_processed",
+        "wait_until_delivered",
         "info",
     }
 )

@@ -83,7 +83,8 @@ async def test_callback_answer_limit(bot: Bot, emulator: BotApiEmulator) -> None
 
 async def test_second_poller_conflicts_first(bot: Bot, emulator: BotApiEmulator) -> None:
     first = asyncio.ensure_future(bot.get_updates(timeout=3))
-    await asyncio.sleep(0.1)
+    world = emulator.world
+    assert await world.changed.wait_for(lambda: world.poll_generation == 1, 5), "no long poll"
     async with Bot(TOKEN, base_url=emulator.base_url) as second_instance:
         assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="(?i)terminated by other getUpdates"):
