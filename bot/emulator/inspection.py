@@ -113,6 +113,15 @@ class Observer:
     def clear_faults(self) -> None:
         self.world.faults.clear()
 
-    def set_latency(self, seconds: float) -> None:
-        """Delay every Bot API answer, e.g. to provoke client timeouts."""
-        self.world.latency = max(0.0, float(seconds))
+    def set_latency(self, seconds: float, method: str | None = None) -> None:
+        """Delay every Bot API answer, e.g. to provoke client timeouts.
+
+        With ``method``, only that method's answers (the bot's long poll, say, can go on
+        undisturbed); without, every method's, replacing any per-method delay.
+        """
+        delay = max(0.0, float(seconds))
+        if method is None:
+            self.world.latency = delay
+            self.world.method_latency.clear()
+        else:
+            self.world.method_latency[method.lower()] = delay

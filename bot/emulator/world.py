@@ -56,6 +56,7 @@ class World:
         self.request_log: list[RequestRecord] = []
         self.webhook: JSON = {"url": "", "secret_token": None, "last_error": None}
         self.latency = 0.0
+        self.method_latency: dict[str, float] = {}  # lower-case method -> seconds
         self.in_flight = 0
         self.logged_out = False
         self.poll_generation = 0

@@ -110,3 +110,9 @@ async def test_latency_makes_ptb_time_out(bot: Bot, emulator: BotApiEmulator) ->
         await bot.send_message(USER, "slow", read_timeout=0.1)
     emulator.set_latency(0)
     await bot.send_message(USER, "fast")
+    emulator.set_latency(0.5, method="sendMessage")  # only that method is slow
+    await bot.get_me(read_timeout=0.1)
+    with pytest.raises(TimedOut):
+        await bot.send_message(USER, "slow", read_timeout=0.1)
+    emulator.set_latency(0)  # clears the per-method delay too
+    await bot.send_message(USER, "fast")
