@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.learning.schedule import ALL_DAYS
 from bot.services.announcements import Content
 from bot.store.models import Announcement
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import bot_message, learner, team
 
 ANN, FAY, BEN, ZED = 9101, 9102, 9103, 9104  # Ann is in Fay's team; Ben has his own
 GROUP = -1009100  # Ann, Fay and Ben, with the bot
@@ -65,20 +65,12 @@ class Scene:
 async def set_scene(h: Harness) -> Scene:
     """The shared set-up: onboarded learners, teams, announcements, a group, a stranger."""
     s = h.services
-    assert s is not None and h.application is not None
+    assert s is not None
     for who, name in ((ANN, "Ann"), (FAY, "Fay"), (BEN, "Ben")):
-        h.user(who, name)
-        s.learners.start(who, who, name)
-        s.learners.toggle_track(who, TRACK)
-        s.learners.confirm_tracks(who)
-        s.learners.set_time(who, time(7, 0))
-        s.learners.set_zone(who, "Europe/Berlin")
-        s.learners.set_days(who, ALL_DAYS)
+        learner(h, who, name, time="07:00", tracks=(TRACK,))
     h.user(ZED, ZED_NAME)
-    riverside = s.teams.create(FAY, "Riverside clinic")
-    s.teams.request_join(ANN, riverside.code)
-    s.teams.answer_consent(ANN, riverside.id, True, True)
-    hillside = s.teams.create(BEN, "Hillside")
+    riverside = team(h, FAY, (ANN,), name="Riverside clinic", show_names=True)
+    hillside = team(h, BEN, name="Hillside")
     challenge = s.challenges.start(BEN, hillside.id, TRACK, 7, None)
     note = Content("text", "Supervision moves to 4 pm.")
     fay_draft = s.announcements.draft(FAY, riverside.id, note)
@@ -87,7 +79,7 @@ async def set_scene(h: Harness) -> Scene:
     ben_draft = s.announcements.draft(BEN, hillside.id, note)
     h.emulator.create_group(GROUP, "Riverside staff", [ANN, FAY, BEN])
     for who in PEOPLE:  # a bot message in every chat, to press forged buttons on
-        await h.application.bot.send_message(who, "Hello.")
+        await bot_message(h, who)
     return Scene(
         riverside.id,
         riverside.code,
