@@ -94,20 +94,22 @@ class Harness:
         delivered every update (the bot's next ``getUpdates`` confirmed it, so PTB holds
         it) and holds no request; the update queue is joined (PTB marks an update done
         once its handlers return); the announcement fan-outs started by a handler or the
-        tick have finished. What that set off in turn (a new update, a fan-out's late
-        request) is settled by another round.
+        tick have finished; then the requests they left in flight have ended. A round
+        that saw a new update arrive (``leaveChat`` sends the bot ``my_chat_member``,
+        say) is followed by another.
         """
+        updates = self.emulator.world.updates
         async with asyncio.timeout(SETTLE_TIMEOUT):
             while True:
+                newest = updates.last_update_id
                 await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
                 if self.application is None:
                     return
                 await self.application.update_queue.join()
                 if running := fan_outs():
                     await asyncio.wait(running)
-                    continue
                 await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
-                if not self.emulator.world.updates.available() and not fan_outs():
+                if updates.last_update_id == newest and not fan_outs():
                     return
 
     # -- a learner's gestures ----------------------------------------------------------
