@@ -85,6 +85,7 @@ async def _demo(
                     on_fast_forward=lambda: _fast_forward(application, services, clock),
                     stdin=stdin,
                     stdout=out,
+                    settle=lambda: _handled(emulator, application),
                 )
                 await chat.run()
             finally:
@@ -105,6 +106,12 @@ async def _fast_forward(
     clock.jump_to(profile.next_due_at)
     await tick(AttuneContext(application))
     return f"It is now {texts.when(profile.next_due_at, profile.zone)} ({profile.zone})."
+
+
+async def _handled(emulator: BotApiEmulator, application: AttuneApplication) -> None:
+    """The bot has fetched what the person sent and its handlers are done."""
+    await emulator.wait_until_delivered()
+    await application.update_queue.join()
 
 
 def _quiet_logging(path: Path) -> None:

@@ -13,7 +13,8 @@ Example::
         emu.send_message(42, "/start")
         [reply] = await emu.wait_for_bot_messages(42, 1)
         emu.press_button(42, reply.message_id, "topic:trauma")
-        await emu.wait_until_processed()
+        await emu.wait_until_delivered()  # the bot has the update...
+        await app.update_queue.join()  # ...and its handlers are done
 """
 
 from bot.emulator.client import EmulatorClient

@@ -38,6 +38,7 @@ async def get_updates(world: World, p: Params) -> list[JSON]:
     if isinstance(allowed, list):
         world.updates.allowed_updates = [str(kind) for kind in allowed]
     world.poll_generation += 1
+    world.changed.fire()  # an older long poll ends now, with 409, as on Telegram
     generation = world.poll_generation
     await world.changed.wait_for(
         lambda: bool(world.updates.available(limit)) or world.poll_generation != generation,

@@ -145,8 +145,8 @@ class EmulatorClient:
     async def clear_faults(self) -> None:
         await self.call("clear_faults")
 
-    async def set_latency(self, seconds: float) -> None:
-        await self.call("set_latency", seconds=seconds)
+    async def set_latency(self, seconds: float, method: str | None = None) -> None:
+        await self.call("set_latency", seconds=seconds, method=method)
 
     async def pause(self, seconds: float | None = None) -> None:
         await self.call("pause", seconds=seconds)
@@ -197,5 +197,5 @@ class EmulatorClient:
         )
         return [StoredMessage.from_dict(m) for m in found]
 
-    async def wait_until_processed(self, timeout: float = 5) -> None:  # noqa: ASYNC109
-        await self.call("wait_until_processed", wait=timeout, timeout=timeout)
+    async def wait_until_delivered(self, timeout: float = 5) -> None:  # noqa: ASYNC109
+        await self.call("wait_until_delivered", wait=timeout, timeout=timeout)

@@ -6,14 +6,9 @@ it, and waits are driven by the world's change ``Signal`` rather than polling lo
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from bot.emulator.faults import Fault
 from bot.emulator.models import JSON, CallbackAnswer, PollState, RequestRecord, StoredMessage
 from bot.emulator.world import World
-
-QUIET_PERIOD = 0.1
 
 
 def describe(messages: list[StoredMessage]) -> str:
@@ -81,27 +76,25 @@ class Observer:
             )
         return self.bot_messages(chat_id)
 
-    async def wait_until_processed(self, timeout: float = 5) -> None:  # noqa: ASYNC109
-        """Return once every update was fetched and the bot has been quiet for ~100 ms."""
-        deadline = time.monotonic() + timeout
+    async def wait_until_delivered(self, timeout: float = 5) -> None:  # noqa: ASYNC109
+        """Return once the bot has every update and no Bot API request is in flight.
+
+        "Has" is what the emulator itself sees: the bot's next ``getUpdates`` confirmed the
+        update, or the webhook answered 2xx. Whether the bot's handlers are done only the
+        bot knows: a bot in this process can be asked (``Application.update_queue.join()``,
+        as tests/e2e/harness.py does); for one elsewhere, wait for the reply you expect
+        (``wait_for_bot_messages``).
+        """
         world = self.world
 
-        def settled() -> bool:
+        def delivered() -> bool:
             return not world.updates.available() and world.in_flight == 0
 
-        while True:
-            remaining = deadline - time.monotonic()
-            if not await world.changed.wait_for(settled, max(remaining, 0)):
-                raise TimeoutError(
-                    f"bot not done after {timeout}s: {len(world.updates.available())} updates "
-                    f"unfetched, {world.in_flight} API calls in flight"
-                )
-            idle = time.monotonic() - world.last_activity
-            if idle >= QUIET_PERIOD:
-                return
-            if time.monotonic() + (QUIET_PERIOD - idle) > deadline:
-                raise TimeoutError(f"bot still busy after {timeout}s")
-            await asyncio.sleep(QUIET_PERIOD - idle)
+        if not await world.changed.wait_for(delivered, timeout):
+            raise TimeoutError(
+                f"bot not done after {timeout}s: {len(world.updates.available())} updates "
+                f"unfetched, {world.in_flight} API calls in flight"
+            )
 
     # -- faults -------------------------------------------------------------------------
     def add_fault(
@@ -120,6 +113,15 @@ class Observer:
     def clear_faults(self) -> None:
         self.world.faults.clear()
 
-    def set_latency(self, seconds: float) -> None:
-        """Delay every Bot API answer, e.g. to provoke client timeouts."""
-        self.world.latency = max(0.0, float(seconds))
+    def set_latency(self, seconds: float, method: str | None = None) -> None:
+        """Delay every Bot API answer, e.g. to provoke client timeouts.
+
+        With ``method``, only that method's answers (the bot's long poll, say, can go on
+        undisturbed); without, every method's, replacing any per-method delay.
+        """
+        delay = max(0.0, float(seconds))
+        if method is None:
+            self.world.latency = delay
+            self.world.method_latency.clear()
+        else:
+            self.world.method_latency[method.lower()] = delay

@@ -57,7 +57,7 @@ CONTROL_OPS = frozenset(
         "commands",
         "requests",
         "wait_for_bot_messages",
-        "wait_until_processed",
+        "wait_until_delivered",
         "info",
     }
 )
@@ -75,8 +75,9 @@ def _fault_chat_id(params: Params) -> int | None:
 
 async def _run_method(world: World, method: str, params: Params) -> Any:
     """Latency, injected faults, then the real handler."""
-    if world.latency:
-        await asyncio.sleep(world.latency)
+    latency = world.method_latency.get(method.lower(), world.latency)
+    if latency:
+        await asyncio.sleep(latency)
     fault = world.faults.take(method, _fault_chat_id(params))
     if fault is not None:
         raise fault

@@ -99,7 +99,12 @@ class TerminalChat:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         reply_wait: float = 3.0,
+        settle: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
+        """``settle`` waits until the bot has handled what was sent. Only a bot in this
+        process can tell (``attune demo`` joins its update queue); without it the chat
+        waits until the emulator has delivered the input, and replies that come later
+        are shown as they arrive."""
         self.backend = backend
         self.user_id = user_id
         self.on_fast_forward = on_fast_forward
@@ -107,6 +112,7 @@ class TerminalChat:
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout
         self.reply_wait = reply_wait
+        self.settle = settle or self._delivered
         self._shown: dict[int, tuple[int | None, bool, str]] = {}
         self._answered: set[str] = set()
 
@@ -259,10 +265,14 @@ class TerminalChat:
 
     async def _settle(self) -> bool:
         try:
-            await resolve(self.backend.wait_until_processed(timeout=self.reply_wait))
+            async with asyncio.timeout(self.reply_wait):
+                await self.settle()
         except TimeoutError:
             return False
         return True
+
+    async def _delivered(self) -> None:
+        await resolve(self.backend.wait_until_delivered(timeout=self.reply_wait))
 
     async def show_new(self) -> None:
         """Print bot messages not shown yet, and ones edited since they were shown."""

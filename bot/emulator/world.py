@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +56,7 @@ class World:
         self.request_log: list[RequestRecord] = []
         self.webhook: JSON = {"url": "", "secret_token": None, "last_error": None}
         self.latency = 0.0
-        self.last_activity = time.monotonic()
+        self.method_latency: dict[str, float] = {}  # lower-case method -> seconds
         self.in_flight = 0
         self.logged_out = False
         self.poll_generation = 0
@@ -150,7 +149,7 @@ class World:
             data["poll"] = self.polls[message.poll_id].to_api()
         return data
 
-    # -- activity (for wait_until_processed) ------------------------------------------
+    # -- activity (for wait_until_delivered) ------------------------------------------
     def touch(self) -> None:
-        self.last_activity = time.monotonic()
+        """A request started or ended: wake waiters that count requests in flight."""
         self.changed.fire()

@@ -50,13 +50,13 @@ from bot.store.models import (
 )
 from bot.telegram import texts
 from bot.telegram.app import build_services
-from tests.e2e.harness import LESSONS, TOKEN
-from tests.e2e.test_attune_run import spawn_attune
+from tests.e2e.harness import LESSONS, TOKEN, spawn_attune
 
 FACILITATOR = 7000
 NOTICE = "Crash drill: the team meeting moves to Thursday."
 RATE = 30.0  # messages/s the rate limiter allows: how fast the bot works through its queue
 LATENCY = 0.02  # seconds the emulator takes per request, like a nearby Bot API
+DB_POLL = 0.02  # seconds between reads of the database while waiting on it
 
 
 @dataclass
@@ -151,10 +151,16 @@ class Trial:
         services.db.dispose()
 
     def sent(self) -> tuple[int, int]:
-        """Lesson messages and announcement copies the emulator has accepted so far."""
+        """Lesson messages and announcement copies the emulator has accepted so far.
+
+        Read from the emulator's own store, not through its copying readers: the waits
+        below re-check this on every request the bot makes.
+        """
         lessons = notices = 0
         for user_id in self.learner_ids:
-            for message in self.emulator.bot_messages(user_id):
+            for message in self.emulator.world.messages.get(user_id, []):
+                if not message.from_bot:
+                    continue
                 if NOTICE in (message.text or ""):
                     notices += 1
                 else:
@@ -164,7 +170,9 @@ class Trial:
     async def kill_once(self, phase: str) -> bool:
         """Start the bot, wait until ``phase`` is under way, kill it at a random moment.
 
-        Returns whether the kill landed while that phase still had work to do.
+        The moment is drawn as a message of the phase still to come (any one, evenly)
+        and a point between it and the next, so every kill lands while the phase has
+        work left, however fast the bot sends. Returns whether it did.
         """
         index = 0 if phase == "lessons" else 1
         learners = len(self.learner_ids)
@@ -180,8 +188,13 @@ class Trial:
             )
             if not started or self.phase_done(phase):
                 return False
-            remaining = max(total - self.sent()[index], 1)
-            await asyncio.sleep(self.rng.uniform(0, remaining / RATE))
+            sent = self.sent()[index]
+            target = sent + self.rng.randrange(max(total - sent, 1))
+            await self.wait_for(
+                lambda: self.sent()[index] >= target or self.phase_done(phase),
+                within=15 + 4 * learners / RATE,
+            )
+            await asyncio.sleep(self.rng.uniform(0, 1 / RATE))
             return process.returncode is None and not self.phase_done(phase)
         finally:
             if process.returncode is None:
@@ -204,7 +217,7 @@ class Trial:
                 lambda: self.phase_done("lessons") and self.phase_done("announcement"),
                 within=30 + 5 * len(self.learner_ids) / RATE,
             )
-            await self.emulator.wait_until_processed()
+            await self.emulator.wait_until_delivered()
             assert finished, "the bot did not finish the day's work after the last restart"
         finally:
             process.send_signal(signal.SIGINT)
@@ -233,15 +246,20 @@ class Trial:
                 tick_seconds="0.2", stderr=log,
             )  # fmt: skip
 
-    @staticmethod
-    async def wait_for(condition: Callable[[], bool], within: float) -> bool:
-        """Poll ``condition`` until it holds or ``within`` seconds pass."""
+    async def wait_for(self, condition: Callable[[], bool], within: float) -> bool:
+        """Wait until ``condition`` holds or ``within`` seconds pass.
+
+        It is re-checked whenever the emulator's state changes (a request arrives or
+        ends, a message is stored) and every ``DB_POLL`` seconds, for the database
+        (written by another process, with no event to wait on).
+        """
         deadline = time.monotonic() + within
-        while time.monotonic() < deadline:
-            if condition():
-                return True
-            await asyncio.sleep(0.005)
-        return False
+        while not condition():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            await self.emulator.world.changed.wait_for(condition, min(remaining, DB_POLL))
+        return True
 
     def check(self, tally: Tally) -> None:
         """Read every chat back and hold it against the database."""

@@ -3,11 +3,16 @@
 ``Harness`` starts the emulator and the bot with the same factory functions as
 ``attune run``, freezes time with a ``ManualClock``, and offers the gestures a learner
 makes: send a message, tap a button by its label, answer the day's quiz.
+``spawn_attune`` starts ``attune run`` as a process instead, for the tests of the
+production entry point.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +37,16 @@ from bot.telegram.sending import announcements as fanout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
+SETTLE_TIMEOUT = 30.0  # seconds; settling ends on events, this only bounds a hang
+
+
+def fan_outs() -> set[asyncio.Task[Any]]:
+    """The announcement fan-outs running in this event loop (the bot names them)."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith(f"{fanout.TASK_NAME}:") and not task.done()
+    }
 
 
 @dataclass
@@ -72,16 +87,29 @@ class Harness:
             self.errors.append(context.error)
 
     async def settle(self) -> None:
-        """Wait until the bot has fetched every update and finished handling it.
+        """Wait until the bot has handled every update sent so far, and all it set off.
 
-        The emulator knows when updates were fetched; only the Application knows when its
-        handlers are done (``update_queue.join``), so a slow handler is never read early.
+        Each step waits for the event itself, never for a quiet spell: the emulator has
+        delivered every update (the bot's next ``getUpdates`` confirmed it, so PTB holds
+        it) and holds no request; the update queue is joined (PTB marks an update done
+        once its handlers return); the announcement fan-outs started by a handler or the
+        tick have finished; then the requests they left in flight have ended. A round
+        that saw a new update arrive (``leaveChat`` sends the bot ``my_chat_member``,
+        say) is followed by another.
         """
-        await self.emulator.wait_until_processed()
-        if self.application is not None:
-            await asyncio.wait_for(self.application.update_queue.join(), timeout=10)
-            await asyncio.wait_for(fanout.wait_idle(), timeout=30)
-        await self.emulator.wait_until_processed()
+        updates = self.emulator.world.updates
+        async with asyncio.timeout(SETTLE_TIMEOUT):
+            while True:
+                newest = updates.last_update_id
+                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
+                if self.application is None:
+                    return
+                await self.application.update_queue.join()
+                if running := fan_outs():
+                    await asyncio.wait(running)
+                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
+                if updates.last_update_id == newest and not fan_outs():
+                    return
 
     # -- a learner's gestures ----------------------------------------------------------
     def user(self, user_id: int, first_name: str) -> int:
@@ -98,14 +126,7 @@ class Harness:
 
     async def tap(self, user_id: int, label: str) -> list[StoredMessage]:
         """Press the newest button whose label contains ``label``; return new bot messages."""
-        for message in reversed(self.emulator.bot_messages(user_id)):
-            for row in message.buttons:
-                for button in row:
-                    if label in button.get("text", "") and "callback_data" in button:
-                        return await self.press(
-                            user_id, message.message_id, button["callback_data"]
-                        )
-        raise AssertionError(f"no button labelled {label!r} in {self.texts(user_id)}")
+        return await self.press(user_id, *find_button(self.emulator, user_id, label))
 
     async def press(
         self, user_id: int, message_id: int, data: str, check: bool = True
@@ -164,6 +185,17 @@ class Harness:
         return await self.say(user_id, days)
 
 
+def find_button(emulator: BotApiEmulator, user_id: int, label: str) -> tuple[int, str]:
+    """The message id and callback data of the newest button whose label has ``label``."""
+    for message in reversed(emulator.bot_messages(user_id)):
+        for row in message.buttons:
+            for button in row:
+                if label in button.get("text", "") and "callback_data" in button:
+                    return message.message_id, button["callback_data"]
+    texts = [text_of(m) for m in emulator.bot_messages(user_id)]
+    raise AssertionError(f"no button labelled {label!r} in {texts}")
+
+
 def text_of(message: StoredMessage) -> str:
     """A message's readable text: text, caption, or the poll question."""
     if message.text is not None:
@@ -171,3 +203,30 @@ def text_of(message: StoredMessage) -> str:
     if message.poll is not None:
         return f"[quiz] {message.poll['question']}"
     return message.caption or ""
+
+
+# -- `attune run` as a process -----------------------------------------------------------
+def attune_command() -> list[str]:
+    """The installed console script, as the Dockerfile runs it."""
+    script = shutil.which("attune", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "bot"]
+
+
+async def spawn_attune(
+    port: int, tmp: Path, database_url: str, *, tick_seconds: str, stderr: Any, **env: str
+) -> asyncio.subprocess.Process:
+    """``attune run`` against the Bot API on 127.0.0.1:``port``, configured by environment."""
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}",
+        "ATTUNE_DATABASE_URL": database_url,
+        "ATTUNE_LESSONS_DIR": str(LESSONS),
+        "ATTUNE_HEARTBEAT_FILE": str(tmp / "heartbeat"),
+        "ATTUNE_TICK_SECONDS": tick_seconds,
+        **env,
+    }
+    return await asyncio.create_subprocess_exec(
+        *attune_command(), "run", env=environment, cwd=tmp,
+        stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip

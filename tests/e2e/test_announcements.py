@@ -11,18 +11,16 @@ from sqlmodel import select
 from bot.store.engine import Database
 from bot.store.models import Announcement, AnnouncementDelivery
 from tests.e2e.harness import Harness, text_of
-from tests.e2e.test_teams import ANN, BEN, CHO, FAY, MONDAY, joined, setup_team
+from tests.e2e.scenes import ANN, BEN, CHO, FAY, MONDAY, clinic, joined, team
 
 BOLD = [{"type": "bold", "offset": 0, "length": 8}]
 HEADER = "📣 Riverside clinic · announcement\n\n"
 
 
-async def team_of_three(h: Harness) -> None:
-    """Fay facilitates; Ann and Ben are members; Cho is not in the team."""
-    code = await setup_team(h)
-    for who in (ANN, BEN):
-        await h.say(who, f"/join {code}")
-        await h.tap(who, "Join without my name")
+def team_of_three(h: Harness) -> None:
+    """Fay facilitates Riverside clinic; Ann and Ben are members; Cho is not in the team."""
+    clinic(h)
+    team(h, FAY, (ANN, BEN))
 
 
 def announcements_to(h: Harness, who: int) -> list:  # type: ignore[type-arg]
@@ -40,7 +38,7 @@ async def write(h: Harness, text: str, entities: list | None = None) -> str:  # 
 
 async def test_formatted_text_reaches_every_member_and_no_one_else(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     answer = await write(h, "Tomorrow: session moves to 3 pm.", BOLD)
     assert "Preview" in answer and HEADER + "Tomorrow: session moves to 3 pm." in answer
     await h.tap(FAY, "Send now")
@@ -56,7 +54,7 @@ async def test_formatted_text_reaches_every_member_and_no_one_else(harness: Harn
 
 async def test_a_document_reaches_members_as_the_same_file(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await h.say(FAY, "/announce")
     sent = h.emulator.send_file(
         FAY, "document", "handout.pdf", b"%PDF-1.4 handout", caption="Read before Friday"
@@ -75,7 +73,7 @@ async def test_a_scheduled_announcement_arrives_at_its_instant_after_a_restart(
     harness: Harness,
 ) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await write(h, "Reminder: supervision at 4.")
     await h.tap(FAY, "Schedule")
     reply = joined(await h.say(FAY, "tomorrow 15:00"))
@@ -91,7 +89,7 @@ async def test_a_scheduled_announcement_arrives_at_its_instant_after_a_restart(
 
 async def test_an_interrupted_fan_out_completes_without_duplicates(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     h.emulator.add_fault(method="sendMessage", chat_id=BEN, status=502, times=None)
     await write(h, "Team lunch on Thursday.")
     await h.tap(FAY, "Send now")
@@ -107,7 +105,7 @@ async def test_an_interrupted_fan_out_completes_without_duplicates(harness: Harn
 
 async def test_a_delivery_cut_off_mid_send_is_reported_not_repeated(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     h.emulator.add_fault(method="sendMessage", chat_id=BEN, status=502, times=None)
     await write(h, "Policy update.")
     await h.tap(FAY, "Send now")
@@ -129,7 +127,7 @@ async def test_a_delivery_cut_off_mid_send_is_reported_not_repeated(harness: Har
 
 async def test_a_member_who_blocked_the_bot_is_in_the_report(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     h.emulator.block_bot(BEN)
     await write(h, "Quick survey.")
     await h.tap(FAY, "Send now")
@@ -139,7 +137,7 @@ async def test_a_member_who_blocked_the_bot_is_in_the_report(harness: Harness) -
 
 async def test_someone_who_left_gets_no_more_announcements(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await write(h, "Friday's session is cancelled.")
     await h.tap(FAY, "Schedule")
     await h.say(FAY, "tomorrow 9:00")
@@ -150,7 +148,7 @@ async def test_someone_who_left_gets_no_more_announcements(harness: Harness) -> 
 
 async def test_non_facilitators_are_refused(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     assert "Only a team's facilitators" in joined(await h.say(ANN, "/announce"))
     await write(h, "Draft only.")
     with h.services.db.session() as session:  # type: ignore[union-attr]
@@ -176,7 +174,7 @@ async def test_non_facilitators_are_refused(harness: Harness) -> None:
 )
 async def test_bad_schedule_times_are_refused(harness: Harness, when: str, expected: str) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await write(h, "Reminder.")
     await h.tap(FAY, "Schedule")
     assert expected in joined(await h.say(FAY, when))
@@ -185,7 +183,7 @@ async def test_bad_schedule_times_are_refused(harness: Harness, when: str, expec
 
 async def test_bad_content_is_refused_and_nothing_is_sent(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await h.say(FAY, "/announce")
     h.emulator.send_file(FAY, "document", "huge.zip", b"x", declared_size=60 * 1024 * 1024)
     await h.settle()
@@ -199,7 +197,7 @@ async def test_bad_content_is_refused_and_nothing_is_sent(harness: Harness) -> N
 
 async def test_a_daily_cap_protects_the_team(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     for n in range(3):
         await write(h, f"Note {n}.")
         await h.tap(FAY, "Send now")
@@ -210,7 +208,7 @@ async def test_a_daily_cap_protects_the_team(harness: Harness) -> None:
 
 async def test_operators_can_announce_to_everyone(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     h.settings = dataclasses.replace(h.settings, admin_ids=frozenset({FAY}))
     await h.restart()
     await h.say(FAY, "/announce")
@@ -225,7 +223,7 @@ async def test_operators_can_announce_to_everyone(harness: Harness) -> None:
 
 async def test_flood_control_is_waited_out_without_losing_or_doubling(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     h.emulator.add_fault(method="sendMessage", chat_id=ANN, status=429, retry_after=1, times=1)
     await write(h, "Rota for next week attached soon.")
     await h.tap(FAY, "Send now")
@@ -238,7 +236,7 @@ async def test_announcements_are_listed_and_a_scheduled_one_can_be_cancelled(
     harness: Harness,
 ) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     await write(h, "Sent one.")
     await h.tap(FAY, "Send now")
     await write(h, "Later one.")
@@ -254,7 +252,7 @@ async def test_announcements_are_listed_and_a_scheduled_one_can_be_cancelled(
 
 async def test_an_empty_or_unsupported_announcement_is_refused(harness: Harness) -> None:
     h = harness
-    await team_of_three(h)
+    team_of_three(h)
     assert "announcement is empty" in await write(h, "   ")
     h.emulator.send_message(FAY, "/today")  # a command is not an announcement
     await h.settle()

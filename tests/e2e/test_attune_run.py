@@ -2,34 +2,27 @@
 
 This is the production path: the console script, settings from the environment, and
 ``TELEGRAM_API_BASE_URL`` pointing at a server that speaks the Bot API.
+
+The bot runs in another process, so no update queue can be joined to know it is done:
+each gesture waits for the reply it must bring, re-checked whenever the emulator's state
+changes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
-import sys
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.config import Settings
 from bot.emulator import BotApiEmulator
-from tests.e2e.harness import LESSONS, TOKEN, Harness, text_of
+from tests.e2e.harness import TOKEN, attune_command, find_button, spawn_attune, text_of
 
 ANN = 5001
-
-
-def attune_command() -> list[str]:
-    """The installed console script, as the Dockerfile runs it."""
-    script = shutil.which("attune", path=str(Path(sys.executable).parent))
-    return [script] if script else [sys.executable, "-m", "bot"]
+REPLY_WAIT = 20.0  # seconds; each wait ends on its event, this only bounds a hang
 
 
 @pytest.fixture
@@ -42,31 +35,48 @@ async def server() -> AsyncIterator[BotApiEmulator]:
         await emulator.stop()
 
 
-async def spawn_attune(
-    port: int, tmp: Path, database_url: str, *, tick_seconds: str, stderr: Any, **env: str
+async def run_attune(
+    emulator: BotApiEmulator, tmp_path: Path, tick_seconds: str = "0.5"
 ) -> asyncio.subprocess.Process:
-    """``attune run`` against the Bot API on 127.0.0.1:``port``, configured by environment."""
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{port}",
-        "ATTUNE_DATABASE_URL": database_url,
-        "ATTUNE_LESSONS_DIR": str(LESSONS),
-        "ATTUNE_HEARTBEAT_FILE": str(tmp / "heartbeat"),
-        "ATTUNE_TICK_SECONDS": tick_seconds,
-        **env,
-    }
-    return await asyncio.create_subprocess_exec(
-        *attune_command(), "run", env=environment, cwd=tmp,
-        stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
-    )  # fmt: skip
-
-
-async def run_attune(emulator: BotApiEmulator, tmp_path: Path) -> asyncio.subprocess.Process:
     return await spawn_attune(
-        emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds="0.5",
+        emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds=tick_seconds,
         stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
     )  # fmt: skip
+
+
+class Chat:
+    """Ann's side of the chat; ``until`` waits for what the bot must do next."""
+
+    def __init__(self, server: BotApiEmulator) -> None:
+        self.server = server
+
+    def texts(self) -> list[str]:
+        return [text_of(m) for m in self.server.bot_messages(ANN)]
+
+    def shows(self, fragment: str) -> Callable[[], bool]:
+        return lambda: any(fragment in text for text in self.texts())
+
+    def has_button(self, label: str) -> Callable[[], bool]:
+        return lambda: any(
+            label in button.get("text", "")
+            for message in self.server.bot_messages(ANN)
+            for row in message.buttons
+            for button in row
+        )
+
+    async def until(self, condition: Callable[[], bool]) -> None:
+        """Wait for ``condition``, then for the bot's requests in flight to end."""
+        if not await self.server.world.changed.wait_for(condition, REPLY_WAIT):
+            raise AssertionError(f"the bot did not answer as expected; it said {self.texts()}")
+        await self.server.wait_until_delivered(timeout=REPLY_WAIT)
+
+    async def say(self, text: str, until: Callable[[], bool]) -> None:
+        self.server.send_message(ANN, text)
+        await self.until(until)
+
+    async def tap(self, label: str, until: Callable[[], bool]) -> None:
+        self.server.press_button(ANN, *find_button(self.server, ANN, label))
+        await self.until(until)
 
 
 async def test_attune_run_completes_onboarding_and_a_lesson(
@@ -74,18 +84,24 @@ async def test_attune_run_completes_onboarding_and_a_lesson(
 ) -> None:
     process = await run_attune(server, tmp_path)
     try:
-        h = Harness(server, Settings(), ManualClock(datetime.now(UTC)))
-        h.user(ANN, "Ann")
-        for _ in range(100):
-            if server.requests("getUpdates"):
-                break
-            await asyncio.sleep(0.1)
-        await h.onboard(ANN, zone="UTC")
-        assert "Your first lesson arrives" in h.texts(ANN)[-1]
-        lesson = await h.say(ANN, "/today")
+        server.add_user(ANN, "Ann")
+        chat = Chat(server)
+        await chat.until(lambda: bool(server.requests("getUpdates")))
+        await chat.say("/start", until=chat.has_button("Cultural humility"))
+        await chat.tap("Cultural humility", until=chat.has_button("✓ Cultural humility"))
+        await chat.tap("Done", until=chat.shows("Step 2 of 4"))
+        await chat.say("07:30", until=chat.shows("Step 3 of 4"))
+        await chat.say("UTC", until=chat.shows("Step 4 of 4"))
+        await chat.say("daily", until=chat.shows("Your first lesson arrives"))
+        assert "Your first lesson arrives" in chat.texts()[-1]
+
+        before = len(server.bot_messages(ANN))
+        await chat.say("/today", until=lambda: len(server.polls()) == 2)
+        lesson = server.bot_messages(ANN)[before:]
         assert "Try this:" in text_of(lesson[0]) and len(lesson) == 3
-        summary = "\n".join(text_of(m) for m in await h.answer_quiz(ANN))
-        assert "That's today done" in summary
+        for poll in server.polls():
+            server.answer_poll(ANN, poll.id, [poll.correct_option_ids[0]])
+        await chat.until(chat.shows("That's today done"))
     finally:
         process.send_signal(signal.SIGINT)
         _out, err = await asyncio.wait_for(process.communicate(), timeout=20)
@@ -95,18 +111,22 @@ async def test_attune_run_completes_onboarding_and_a_lesson(
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
 
 
+async def heartbeat_written(path: Path) -> None:
+    """Poll the file system (it has no event to wait on) until ``path`` exists."""
+    async with asyncio.timeout(REPLY_WAIT):
+        while not await asyncio.to_thread(path.exists):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+
+
 async def test_attune_health_follows_the_heartbeat(server: BotApiEmulator, tmp_path: Path) -> None:
     env = {**os.environ, "ATTUNE_HEARTBEAT_FILE": str(tmp_path / "heartbeat")}
     check = await asyncio.create_subprocess_exec(
         *attune_command(), "health", env=env, stdout=asyncio.subprocess.PIPE
     )
     assert await check.wait() == 1, "no heartbeat yet: unhealthy"
-    process = await run_attune(server, tmp_path)
+    process = await run_attune(server, tmp_path, tick_seconds="0.1")
     try:
-        for _ in range(100):
-            if (tmp_path / "heartbeat").exists():
-                break
-            await asyncio.sleep(0.1)
+        await heartbeat_written(tmp_path / "heartbeat")
         check = await asyncio.create_subprocess_exec(
             *attune_command(), "health", env=env, stdout=asyncio.subprocess.PIPE
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import bot_message, learner
 
 ANN = 3001
 
@@ -34,8 +35,7 @@ async def test_bad_input_is_answered_kindly_and_changes_nothing(
     harness: Harness, command: str, expected: str
 ) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     before = h.services.learners.get(ANN)  # type: ignore[union-attr]
     assert expected in await reply_to(h, command)
     assert h.services.learners.get(ANN) == before  # type: ignore[union-attr]
@@ -60,11 +60,10 @@ async def test_typed_answers_during_setup_are_checked(harness: Harness) -> None:
 )
 async def test_forged_callback_data_changes_nothing(harness: Harness, forged: str) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
+    message_id = await bot_message(h, ANN)
     before = h.services.learners.get(ANN)  # type: ignore[union-attr]
-    message = h.emulator.bot_messages(ANN)[0]
-    await h.press(ANN, message.message_id, forged, check=False)
+    await h.press(ANN, message_id, forged, check=False)
     answers = [a for a in h.emulator.callback_answers() if a.text]
     assert answers and "no longer active" in answers[-1].text
     assert h.services.learners.get(ANN) == before  # type: ignore[union-attr]
@@ -91,8 +90,7 @@ async def test_commands_before_start_point_to_start(harness: Harness) -> None:
 
 async def test_a_poll_answer_for_a_poll_we_never_sent_is_ignored(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     before = len(h.emulator.bot_messages(ANN))
     h.emulator.answer_poll(ANN, "forged-poll-id", [0], force=True)
     await h.settle()
@@ -108,7 +106,7 @@ async def test_help_lists_commands_and_crisis_resources(harness: Harness) -> Non
     assert "/today" in text and "/pause" in text
     # No time zone yet, so no country: the region-neutral resources.
     assert "local emergency number" in text and "findahelpline.com" in text and "988" not in text
-    await h.onboard(ANN, zone="America/Chicago")
+    learner(h, ANN, "Ann", zone="America/Chicago")
     text = await reply_to(h, "/help")
     assert "/today" in text and "call 911 now" in text and "988lifeline.org" in text
     about = await reply_to(h, "/about")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import learner
 
 ANN = 3101
 
@@ -15,8 +16,7 @@ async def test_distress_gets_the_learners_country_resources_not_the_fallback(
     harness: Harness,
 ) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN, zone="America/Chicago")
+    learner(h, ANN, "Ann", zone="America/Chicago")
     reply = await reply_to(h, "I can't go on, I want to end my life")
     assert "call 911 now" in reply and "call or text 988" in reply.lower()
     assert "can't respond to emergencies" in reply
@@ -26,8 +26,7 @@ async def test_distress_gets_the_learners_country_resources_not_the_fallback(
 
 async def test_a_learner_in_london_is_given_samaritans(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN, zone="Europe/London")
+    learner(h, ANN, "Ann", zone="Europe/London")
     reply = await reply_to(h, "honestly I'm better off dead")
     assert "116 123" in reply and "call 999 now" in reply and "988" not in reply
     help_text = await reply_to(h, "/help")
@@ -56,7 +55,7 @@ async def test_distress_before_start_and_in_a_caption_still_gets_resources(
     h = harness
     h.user(ANN, "Ann")
     assert "findahelpline.com" in await reply_to(h, "i dont want to be alive")
-    await h.onboard(ANN, zone="Australia/Sydney")
+    learner(h, ANN, "Ann", zone="Australia/Sydney")
     before = len(h.emulator.bot_messages(ANN))
     h.emulator.send_file(ANN, "photo", "sky.jpg", b"\xff\xd8", caption="feeling hopeless tonight")
     await h.settle()
@@ -66,7 +65,6 @@ async def test_distress_before_start_and_in_a_caption_still_gets_resources(
 
 async def test_a_figure_of_speech_gets_the_ordinary_reply(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN, zone="America/Chicago")
+    learner(h, ANN, "Ann", zone="America/Chicago")
     reply = await reply_to(h, "this lesson is killing me")
     assert "not sure what to do with that" in reply and "988" not in reply

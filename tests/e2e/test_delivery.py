@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.services import delivery as delivery_service
-from bot.store.models import Answer, Delivery, Learner
+from bot.store.models import Answer, Learner
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import MONDAY_0730, deliveries, learner, lesson_messages
 
 ANN, BEN = 2001, 2002
-# Europe/Berlin is UTC+1 in early March 2026: 07:30 local is 06:30 UTC.
-MONDAY_0730 = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
-
-
-def deliveries(h: Harness, learner_id: int) -> list[Delivery]:
-    assert h.services is not None
-    with h.services.db.session() as session:
-        query = select(Delivery).where(Delivery.learner_id == learner_id)
-        return list(session.exec(query).all())
-
-
-def lesson_messages(h: Harness, user_id: int) -> list[str]:
-    return [t for t in h.texts(user_id) if "Try this:" in t]
 
 
 async def test_lesson_arrives_at_the_scheduled_minute_with_its_quiz(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     before = len(h.emulator.bot_messages(ANN))
     await h.move_to(MONDAY_0730 - timedelta(minutes=1))
     assert len(h.emulator.bot_messages(ANN)) == before, "nothing before 07:30 Berlin"
@@ -52,8 +39,7 @@ async def test_answering_every_poll_completes_the_day_and_grows_the_streak(
     harness: Harness,
 ) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.move_to(MONDAY_0730)
     first = h.open_polls(ANN)[0]
     h.emulator.answer_poll(ANN, first.id, [first.correct_option_ids[0]])
@@ -77,8 +63,7 @@ async def test_answering_every_poll_completes_the_day_and_grows_the_streak(
 
 async def test_restart_between_delivery_and_answers_loses_nothing(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.move_to(MONDAY_0730)
     sent = len(h.emulator.bot_messages(ANN))
     await h.restart()
@@ -91,8 +76,7 @@ async def test_restart_between_delivery_and_answers_loses_nothing(harness: Harne
 
 async def test_downtime_sends_late_on_the_same_day_and_skips_a_lost_day(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.stop_bot()
     h.clock.set(MONDAY_0730 + timedelta(hours=3))  # down through 07:30, back at 10:30
     await h.start_bot()
@@ -110,10 +94,8 @@ async def test_downtime_sends_late_on_the_same_day_and_skips_a_lost_day(harness:
 
 async def test_a_blocked_learner_is_skipped_until_they_start_again(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    h.user(BEN, "Ben")
-    await h.onboard(ANN)
-    await h.onboard(BEN)
+    learner(h, ANN, "Ann")
+    learner(h, BEN, "Ben")
     h.emulator.block_bot(BEN)
     await h.settle()
     await h.move_to(MONDAY_0730)
@@ -130,10 +112,8 @@ async def test_a_blocked_learner_is_skipped_until_they_start_again(harness: Harn
 
 async def test_a_403_during_delivery_marks_the_learner_inactive(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    h.user(BEN, "Ben")
-    await h.onboard(ANN)
-    await h.onboard(BEN)
+    learner(h, ANN, "Ann")
+    learner(h, BEN, "Ben")
     h.emulator.add_fault(
         method="sendMessage", chat_id=BEN, status=403,
         description="Forbidden: bot was blocked by the user", times=10,
@@ -148,8 +128,7 @@ async def test_a_403_during_delivery_marks_the_learner_inactive(harness: Harness
 
 async def test_today_sends_now_then_shows_again_without_doubling_the_day(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     first = await h.say(ANN, "/today")
     assert len(first) == 3
     await h.answer_quiz(ANN)
@@ -165,8 +144,7 @@ async def test_today_sends_now_then_shows_again_without_doubling_the_day(harness
 
 async def test_pause_holds_lessons_and_freezes_the_streak(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.move_to(MONDAY_0730)
     await h.answer_quiz(ANN)
     reply = "\n".join(text_of(m) for m in await h.say(ANN, "/pause 3"))
@@ -185,8 +163,7 @@ async def test_pause_holds_lessons_and_freezes_the_streak(harness: Harness) -> N
 
 async def test_stop_ends_lessons_but_keeps_data(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.say(ANN, "/today")
     assert "Lessons are stopped" in text_of((await h.say(ANN, "/stop"))[0])
     await h.move_to(MONDAY_0730 + timedelta(days=1))
@@ -198,8 +175,7 @@ async def test_stop_ends_lessons_but_keeps_data(harness: Harness) -> None:
 
 async def test_resume_ends_a_pause_early(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN)
+    learner(h, ANN, "Ann")
     await h.say(ANN, "/pause")
     await h.move_to(MONDAY_0730)
     assert lesson_messages(h, ANN) == [], "paused: nothing is sent"
@@ -216,8 +192,7 @@ async def test_a_claim_raced_by_today_is_redone_one_learner_at_a_time(
     the unique day, and the redo serves Ben and skips Ann instead of failing the tick."""
     h = harness
     for user_id, name in ((ANN, "Ann"), (BEN, "Ben")):
-        h.user(user_id, name)
-        await h.onboard(user_id)
+        learner(h, user_id, name)
     await h.say(ANN, "/today")
     with h.services.db.session() as session:  # type: ignore[union-attr]
         ann = session.get(Learner, ANN)

@@ -17,16 +17,14 @@ from sqlalchemy import event
 
 from bot.telegram import texts
 from tests.e2e.harness import Harness, text_of
-from tests.e2e.test_delivery import MONDAY_0730, deliveries, lesson_messages
+from tests.e2e.scenes import MONDAY_0730, deliveries, learner, lesson_messages
 
 ANN, BEN = 9001, 9002
 
 
 async def two_learners(h: Harness) -> None:
-    h.user(ANN, "Ann")
-    h.user(BEN, "Ben")
-    await h.onboard(ANN)
-    await h.onboard(BEN)
+    learner(h, ANN, "Ann")
+    learner(h, BEN, "Ben")
 
 
 async def test_a_clock_jumping_back_and_forward_neither_doubles_nor_breaks(
@@ -183,7 +181,9 @@ async def test_a_timed_out_part_is_not_resent_and_the_learner_can_ask_again(
     """A timeout may hide a delivered message: no second copy, and a way to get it."""
     h = harness
     await two_learners(h)
-    h.emulator.set_latency(6)  # longer than the bot's 5 s read timeout: the text arrives late
+    # Longer than the bot's 5 s read timeout: the text arrives late. Only sendMessage, so
+    # the bot's long poll is not held up and the next gestures are fetched at once.
+    h.emulator.set_latency(6, method="sendMessage")
     await h.move_to(MONDAY_0730)
     h.emulator.set_latency(0)
     await h.move_to(MONDAY_0730 + timedelta(minutes=1))

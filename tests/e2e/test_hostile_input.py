@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import SQLModel
 
-from bot.learning.schedule import ALL_DAYS
 from bot.services.announcements import Content
 from bot.store.models import Announcement
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import bot_message, learner, team
 
 ANN, FAY, BEN, ZED = 9101, 9102, 9103, 9104  # Ann is in Fay's team; Ben has his own
 GROUP = -1009100  # Ann, Fay and Ben, with the bot
@@ -65,20 +65,12 @@ class Scene:
 async def set_scene(h: Harness) -> Scene:
     """The shared set-up: onboarded learners, teams, announcements, a group, a stranger."""
     s = h.services
-    assert s is not None and h.application is not None
+    assert s is not None
     for who, name in ((ANN, "Ann"), (FAY, "Fay"), (BEN, "Ben")):
-        h.user(who, name)
-        s.learners.start(who, who, name)
-        s.learners.toggle_track(who, TRACK)
-        s.learners.confirm_tracks(who)
-        s.learners.set_time(who, time(7, 0))
-        s.learners.set_zone(who, "Europe/Berlin")
-        s.learners.set_days(who, ALL_DAYS)
+        learner(h, who, name, time="07:00", tracks=(TRACK,))
     h.user(ZED, ZED_NAME)
-    riverside = s.teams.create(FAY, "Riverside clinic")
-    s.teams.request_join(ANN, riverside.code)
-    s.teams.answer_consent(ANN, riverside.id, True, True)
-    hillside = s.teams.create(BEN, "Hillside")
+    riverside = team(h, FAY, (ANN,), name="Riverside clinic", show_names=True)
+    hillside = team(h, BEN, name="Hillside")
     challenge = s.challenges.start(BEN, hillside.id, TRACK, 7, None)
     note = Content("text", "Supervision moves to 4 pm.")
     fay_draft = s.announcements.draft(FAY, riverside.id, note)
@@ -87,7 +79,7 @@ async def set_scene(h: Harness) -> Scene:
     ben_draft = s.announcements.draft(BEN, hillside.id, note)
     h.emulator.create_group(GROUP, "Riverside staff", [ANN, FAY, BEN])
     for who in PEOPLE:  # a bot message in every chat, to press forged buttons on
-        await h.application.bot.send_message(who, "Hello.")
+        await bot_message(h, who)
     return Scene(
         riverside.id,
         riverside.code,
@@ -223,6 +215,10 @@ def announced_literally(text: str) -> Verify:
         assert profile(h, FAY).pending_step is None
 
     return check
+
+
+def ann_picks_a_zone(h: Harness, scene: Scene) -> None:
+    assert profile(h, ANN).pending_step == "zone" and profile(h, ANN).zone == "Europe/Berlin"
 
 
 def fay_waits_for_nothing(h: Harness, scene: Scene) -> None:
@@ -538,7 +534,12 @@ CASES: list[tuple[Any, ...]] = [
     ("crisis: in /feedback", Say(ANN, "/feedback I feel hopeless", CRISIS_DE)),
     ("crisis: a figure of speech is not", Say(ANN, "this lesson is killing me", NOT_UNDERSTOOD)),
     # zone words: choices, not guesses; nothing saved until one is tapped
-    ("zone word: CST offers choices", Say(ANN, "/timezone CST", "more than one time zone")),
+    (
+        "zone word: CST offers choices and waits for one",
+        Say(
+            ANN, "/timezone CST", "more than one time zone", ("learner",), verify=ann_picks_a_zone
+        ),
+    ),
     (
         "zone word: while a zone is awaited",
         Say(ANN, "IST", "more than one time zone", pending="zone"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from telegram import Bot, LinkPreviewOptions
@@ -12,8 +13,8 @@ from telegram.constants import ParseMode, PollType
 from bot.content.loader import load_library
 from bot.emulator import BotApiEmulator
 from bot.telegram import texts
-from tests.unit.test_library import LESSONS
 
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"  # the shipped lessons
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 READER = 4001
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.emulator.models import StoredMessage
+from bot.learning.schedule import WEEKDAYS
+from tests.e2e import scenes
 from tests.e2e.harness import Harness, text_of
 
-ANN = 1001
+ANN, BEN = 1001, 1002
 
 
 def joined(messages: list[StoredMessage]) -> str:
@@ -182,3 +186,16 @@ async def test_buttons_of_a_finished_step_stop_working_politely(harness: Harness
     toast = h.emulator.callback_answers()[-1].text or ""
     assert "That step is already done" in toast
     assert h.services.learners.get(ANN) == before  # type: ignore[union-attr]
+
+
+async def test_scenes_build_the_learner_this_conversation_makes(harness: Harness) -> None:
+    """Other end-to-end tests start from learners built through the services
+    (tests/e2e/scenes.py); they must be the learners onboarding by chat leaves."""
+    h = harness
+    h.user(ANN, "Ann")
+    await h.onboard(ANN, time="19:00", zone="Asia/Tokyo", days="weekdays")
+    scenes.learner(h, BEN, "Ann", time="19:00", zone="Asia/Tokyo", days=WEEKDAYS)
+    chatted = h.services.learners.get(ANN)  # type: ignore[union-attr]
+    built = h.services.learners.get(BEN)  # type: ignore[union-attr]
+    assert chatted is not None and built is not None and chatted.onboarded
+    assert dataclasses.replace(built, id=ANN) == chatted

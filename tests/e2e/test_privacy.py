@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.services.announcements import Content
 from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import learner
 
 ANN, BEN = 7001, 7002
 
@@ -25,8 +26,7 @@ def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
 
 async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     """A learner with lessons, answers, a team, a challenge and a challenge choice."""
-    h.user(user_id, name)
-    await h.onboard(user_id)
+    learner(h, user_id, name)
     services = h.services
     assert services is not None
     team = services.teams.create(user_id, f"{name}'s clinic")

@@ -5,19 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from tests.e2e.harness import Harness, text_of
-
-FAY, ANN, BEN, CHO, DEV = 8001, 8002, 8003, 8004, 8005  # Fay facilitates
-# Monday 2 March 2026 05:00 UTC: before 07:30 in Berlin, the night before in Chicago.
-MONDAY = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
-
-
-def joined(messages: list) -> str:  # type: ignore[type-arg]
-    return "\n".join(text_of(m) for m in messages)
+from tests.e2e.scenes import ANN, BEN, CHO, DEV, FAY, MONDAY, clinic, joined, learner
 
 
 async def new_team(h: Harness, name: str = "Riverside clinic") -> str:
@@ -30,14 +23,8 @@ async def new_team(h: Harness, name: str = "Riverside clinic") -> str:
 
 
 async def setup_team(h: Harness) -> str:
-    h.user(FAY, "Fay")
-    h.user(ANN, "Ann")
-    h.user(BEN, "Ben")
-    h.user(CHO, "Cho")
-    await h.onboard(FAY, zone="Europe/Berlin")
-    await h.onboard(ANN, zone="America/Chicago", time="07:00")
-    await h.onboard(BEN, zone="Asia/Tokyo", time="19:00")
-    await h.onboard(CHO, zone="Europe/London", time="12:30")
+    """The clinic's four learners; Fay creates the team by command. Its join code."""
+    clinic(h)
     return await new_team(h)
 
 
@@ -192,8 +179,7 @@ async def test_bad_team_input_gets_a_clear_reply_and_changes_nothing(
     harness: Harness, command: str, expected: str
 ) -> None:
     h = harness
-    h.user(FAY, "Fay")
-    await h.onboard(FAY)
+    learner(h, FAY, "Fay")
     await new_team(h)
     before = h.services.teams.teams_of(FAY)  # type: ignore[union-attr]
     assert expected in joined(await h.say(FAY, command))
@@ -208,8 +194,7 @@ async def test_a_late_joiner_starts_at_the_current_lesson(harness: Harness) -> N
     for step in range(2 * 48):
         await h.move_to(MONDAY + timedelta(minutes=30 * step))
     fay_lessons = [t.splitlines()[0] for t in h.texts(FAY) if "Try this:" in t]
-    h.user(DEV, "Dev")
-    await h.onboard(DEV, zone="Europe/Berlin")
+    learner(h, DEV, "Dev", zone="Europe/Berlin")
     await h.say(DEV, f"/join {code}")
     await h.tap(DEV, "Join without my name")
     await h.move_to(MONDAY + timedelta(days=2, hours=2))  # Wednesday 07:30 in Berlin
@@ -222,8 +207,7 @@ async def test_a_late_joiner_starts_at_the_current_lesson(harness: Harness) -> N
 async def test_someone_in_two_challenges_chooses_which_counts(harness: Harness) -> None:
     h = harness
     await setup_team(h)
-    h.user(DEV, "Dev")
-    await h.onboard(DEV)
+    learner(h, DEV, "Dev")
     other = re.search(r"Join code: ([A-Z0-9-]+)", joined(await h.say(DEV, "/newteam Hillside")))[1]  # type: ignore[index]
     await h.say(FAY, f"/join {other}")
     await h.tap(FAY, "Join without my name")
@@ -274,8 +258,7 @@ async def test_teams_on_the_same_track_are_ranked_by_completion(harness: Harness
     code = await setup_team(h)
     await h.say(ANN, f"/join {code}")
     await h.tap(ANN, "Join and show my first name")
-    h.user(DEV, "Dev")
-    await h.onboard(DEV)
+    learner(h, DEV, "Dev")
     await h.say(DEV, "/newteam Hillside")
     await h.say(FAY, "/challenge cultural-humility 7")
     await h.say(DEV, "/challenge cultural-humility 7")

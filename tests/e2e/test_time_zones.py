@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.e2e.harness import Harness
-from tests.e2e.test_delivery import deliveries, lesson_messages
+from tests.e2e.scenes import deliveries, learner, lesson_messages
 
 ANN = 6001
 
@@ -21,8 +21,7 @@ async def follow_days(h: Harness, start: datetime, days: int) -> None:
 async def test_spring_forward_and_fall_back_keep_one_lesson_a_day(harness: Harness) -> None:
     """Berlin moves its clocks on 29 March and 25 October 2026; 02:30 is the hard case."""
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN, time="02:30")
+    learner(h, ANN, "Ann", time="02:30")
     await follow_days(h, datetime(2026, 3, 27, 0, 0, tzinfo=UTC), 4)
     days = [d.local_date.isoformat() for d in deliveries(h, ANN)]
     assert days == ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"]
@@ -36,8 +35,7 @@ async def test_spring_forward_and_fall_back_keep_one_lesson_a_day(harness: Harne
 
 async def test_moving_from_tokyo_to_los_angeles_mid_streak(harness: Harness) -> None:
     h = harness
-    h.user(ANN, "Ann")
-    await h.onboard(ANN, zone="Asia/Tokyo")
+    learner(h, ANN, "Ann", zone="Asia/Tokyo")
     await follow_days(h, datetime(2026, 3, 2, 0, 0, tzinfo=UTC), 3)
     assert len(deliveries(h, ANN)) == 3
     await h.say(ANN, "/timezone America/Los_Angeles")

@@ -26,18 +26,22 @@ HELP, ABOUT = title(texts.HELP_TITLE), title(texts.ABOUT)
 
 
 @contextlib.asynccontextmanager
-async def ann_sends_a_slow_help(h: Harness) -> AsyncIterator[asyncio.Event]:
+async def ann_sends_a_slow_help(h: Harness) -> AsyncIterator[tuple[asyncio.Event, list[str]]]:
     """Ann and Ben exist; Ann sends /help, which waits (before any real handler) until
-    the event is set.
+    the event is set. Yields the event and what Ann's updates that reached the handlers
+    said, in the order they reached them.
 
     The event is set on leaving, whatever happened, so the bot can always shut down.
     """
     h.user(ANN, "Ann")
     h.user(BEN, "Ben")
     release = asyncio.Event()
+    reached: list[str] = []
 
     async def gate(update: Update, context: AttuneContext) -> None:
         user, message = update.effective_user, update.effective_message
+        if user and user.id == ANN and message and message.text:
+            reached.append(message.text)
         if user and user.id == ANN and message and message.text == "/help":
             await release.wait()
 
@@ -45,7 +49,7 @@ async def ann_sends_a_slow_help(h: Harness) -> AsyncIterator[asyncio.Event]:
     h.application.add_handler(TypeHandler(Update, gate), group=-1)
     h.emulator.send_message(ANN, "/help")
     try:
-        yield release
+        yield release, reached
     finally:
         release.set()
 
@@ -57,16 +61,13 @@ def titles(h: Harness, user_id: int) -> list[str]:
 
 async def replies_to(h: Harness, user_id: int) -> list[str]:
     """Wait (at most 5 s) for the bot's first message to ``user_id``; all their titles."""
-    async with asyncio.timeout(5):
-        # Polling: the emulator offers no event for "a message to this chat".
-        while not h.emulator.bot_messages(user_id):  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+    await h.emulator.wait_for_bot_messages(user_id, 1)
     return titles(h, user_id)
 
 
 async def test_a_slow_update_of_one_user_does_not_hold_up_another(harness: Harness) -> None:
     h = harness
-    async with ann_sends_a_slow_help(h) as release:
+    async with ann_sends_a_slow_help(h) as (release, _reached):
         h.emulator.send_message(BEN, "/help")
 
         assert await replies_to(h, BEN) == [HELP]
@@ -78,14 +79,15 @@ async def test_a_slow_update_of_one_user_does_not_hold_up_another(harness: Harne
 
 async def test_one_users_updates_are_handled_in_the_order_sent(harness: Harness) -> None:
     h = harness
-    async with ann_sends_a_slow_help(h) as release:
+    async with ann_sends_a_slow_help(h) as (release, reached):
         h.emulator.send_message(ANN, "/about")
         h.emulator.send_message(BEN, "/about")
 
-        # Ben's update came after Ann's second one: once he is answered, Ann's /about
-        # would have been too, had it not waited for her /help.
+        # Ben's update came after Ann's second one, and PTB starts the updates it fetched
+        # in the order they came: once Ben is answered, Ann's /about would have reached
+        # the handlers too, had it not waited for her /help.
         assert await replies_to(h, BEN) == [ABOUT]
-        await asyncio.sleep(0.1)
+        assert reached == ["/help"]
         assert h.emulator.bot_messages(ANN) == []
         release.set()
         await h.settle()

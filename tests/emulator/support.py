@@ -12,6 +12,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ContextTypes
 
+from bot.emulator import BotApiEmulator, EmulatorClient
+
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 TOKEN = "123456:TEST-token"
 USER = 42
@@ -54,3 +56,13 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def record(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     context.bot_data.setdefault("events", []).append(update)
+
+
+async def handled(emulator: BotApiEmulator | EmulatorClient, app: AnyApp) -> None:
+    """The Application has fetched every update and its handlers are done.
+
+    The emulator knows when the bot has an update; only the Application knows when its
+    handlers have returned (``update_queue.join``).
+    """
+    await emulator.wait_until_delivered()
+    await app.update_queue.join()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import ChatMemberUpdated
 
 from bot.emulator import BotApiEmulator
-from tests.emulator.support import USER, AnyApp
+from tests.emulator.support import USER, AnyApp, handled
 
 
 async def test_start_command_gets_keyboard(app: AnyApp, emulator: BotApiEmulator) -> None:
@@ -26,7 +26,7 @@ async def test_button_press_is_answered_and_edits(app: AnyApp, emulator: BotApiE
     [menu] = await emulator.wait_for_bot_messages(USER, 1)
 
     emulator.press_button(USER, menu.message_id, "topic:burnout")
-    await emulator.wait_until_processed()
+    await handled(emulator, app)
 
     edited = emulator.last_bot_message(USER)
     assert edited is not None and edited.edited
@@ -43,7 +43,7 @@ async def test_poll_answer_reaches_handler(app: AnyApp, emulator: BotApiEmulator
     assert message.poll["type"] == "quiz" and message.poll["correct_option_ids"] == [0]
 
     emulator.answer_poll(USER, message.poll_id, [0])
-    await emulator.wait_until_processed()
+    await handled(emulator, app)
 
     answers = [u.poll_answer for u in app.bot_data["events"] if u.poll_answer]
     assert [(a.poll_id, a.option_ids, a.user and a.user.id) for a in answers] == [
@@ -55,7 +55,7 @@ async def test_poll_answer_reaches_handler(app: AnyApp, emulator: BotApiEmulator
 
 async def test_block_sends_my_chat_member(app: AnyApp, emulator: BotApiEmulator) -> None:
     emulator.block_bot(USER)
-    await emulator.wait_until_processed()
+    await handled(emulator, app)
 
     updates: list[ChatMemberUpdated] = [
         u.my_chat_member for u in app.bot_data["events"] if u.my_chat_member

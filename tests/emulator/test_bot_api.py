@@ -165,9 +165,12 @@ async def test_long_polling_blocks_until_update(bot: Bot, emulator: BotApiEmulat
     assert await bot.get_updates(timeout=1) == ()
     assert time.monotonic() - started >= 0.9
 
-    asyncio.get_running_loop().call_later(0.1, emulator.send_message, USER, "hello")
     started = time.monotonic()
-    [update] = await bot.get_updates(timeout=5)
+    polling = asyncio.ensure_future(bot.get_updates(timeout=5))
+    world = emulator.world
+    assert await world.changed.wait_for(lambda: world.poll_generation == 2, 5), "no long poll"
+    emulator.send_message(USER, "hello")  # while the bot's request is blocked
+    [update] = await polling
     assert time.monotonic() - started < 2
     assert update.message is not None and update.message.text == "hello"
     assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()

@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import NetworkError
 
 from bot.emulator import BotApiEmulator, EmulatorClient, EmulatorError
-from tests.emulator.support import USER, AnyApp
+from tests.emulator.support import USER, AnyApp, handled
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ async def test_drive_application_over_http(app: AnyApp, client: EmulatorClient) 
 
     [menu] = await client.wait_for_bot_messages(7, 1)
     await client.press_button(7, menu.message_id, "topic:trauma")
-    await client.wait_until_processed()
+    await handled(client, app)
 
     last = await client.last_bot_message(7)
     assert last is not None and last.text == "You chose trauma."

@@ -83,7 +83,8 @@ async def test_callback_answer_limit(bot: Bot, emulator: BotApiEmulator) -> None
 
 async def test_second_poller_conflicts_first(bot: Bot, emulator: BotApiEmulator) -> None:
     first = asyncio.ensure_future(bot.get_updates(timeout=3))
-    await asyncio.sleep(0.1)
+    world = emulator.world
+    assert await world.changed.wait_for(lambda: world.poll_generation == 1, 5), "no long poll"
     async with Bot(TOKEN, base_url=emulator.base_url) as second_instance:
         assert await second_instance.get_updates(timeout=0) == ()
     with pytest.raises(Conflict, match="(?i)terminated by other getUpdates"):
@@ -108,4 +109,10 @@ async def test_latency_makes_ptb_time_out(bot: Bot, emulator: BotApiEmulator) ->
     with pytest.raises(TimedOut):
         await bot.send_message(USER, "slow", read_timeout=0.1)
     emulator.set_latency(0)
+    await bot.send_message(USER, "fast")
+    emulator.set_latency(0.5, method="sendMessage")  # only that method is slow
+    await bot.get_me(read_timeout=0.1)
+    with pytest.raises(TimedOut):
+        await bot.send_message(USER, "slow", read_timeout=0.1)
+    emulator.set_latency(0)  # clears the per-method delay too
     await bot.send_message(USER, "fast")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import queue
+from typing import Any
 
-from bot.emulator import BotApiEmulator, EmulatorClient
+from bot.emulator import BotApiEmulator, EmulatorClient, StoredMessage
 from bot.emulator.api_messages import new_bot_message
 from bot.emulator.terminal import TerminalChat
-from tests.emulator.support import USER, AnyApp
+from tests.emulator.support import USER, AnyApp, handled
 
 SCRIPT = """help
 /start
@@ -33,7 +34,13 @@ async def test_transcript(app: AnyApp, emulator: BotApiEmulator) -> None:
         quits.append(True)
 
     chat = TerminalChat(
-        emulator, USER, fast_forward, on_quit, stdin=io.StringIO(SCRIPT), stdout=out
+        emulator,
+        USER,
+        fast_forward,
+        on_quit,
+        stdin=io.StringIO(SCRIPT),
+        stdout=out,
+        settle=lambda: handled(emulator, app),
     )
     await chat.run()
     transcript = out.getvalue()
@@ -74,16 +81,50 @@ class SlowInput(io.StringIO):
         return self.lines.get(timeout=5)
 
 
+class Transcript(io.StringIO):
+    """stdout that can be awaited until it shows a text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self.written.set()
+        return super().write(text)
+
+    async def shows(self, text: str) -> None:
+        while text not in self.getvalue():
+            self.written.clear()
+            await self.written.wait()
+
+
+class Watched:
+    """The emulator, noting when the terminal starts watching for the bot's messages."""
+
+    def __init__(self, emulator: BotApiEmulator) -> None:
+        self.emulator = emulator
+        self.watching = asyncio.Event()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.emulator, name)
+
+    async def wait_for_bot_messages(
+        self,
+        chat_id: int,
+        count: int,
+        timeout: float = 5,  # noqa: ASYNC109 (the emulator's signature)
+    ) -> list[StoredMessage]:
+        self.watching.set()
+        return await self.emulator.wait_for_bot_messages(chat_id, count, timeout)
+
+
 async def test_spontaneous_messages_appear_while_waiting(emulator: BotApiEmulator) -> None:
-    out, stdin = io.StringIO(), SlowInput()
-    running = asyncio.ensure_future(TerminalChat(emulator, USER, stdin=stdin, stdout=out).run())
-    await asyncio.sleep(0.1)
+    out, stdin, backend = Transcript(), SlowInput(), Watched(emulator)
+    running = asyncio.ensure_future(TerminalChat(backend, USER, stdin=stdin, stdout=out).run())  # type: ignore[arg-type]
+    await asyncio.wait_for(backend.watching.wait(), 5)
 
     new_bot_message(emulator.world, USER, text="Your daily lesson is ready")
-    for _ in range(50):
-        if "Your daily lesson" in out.getvalue():
-            break
-        await asyncio.sleep(0.02)
+    await asyncio.wait_for(out.shows("Your daily lesson"), 5)
     stdin.lines.put("quit\n")
     await running
 

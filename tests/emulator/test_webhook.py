@@ -33,7 +33,7 @@ async def test_webhook_delivery_with_retry(bot: Bot, emulator: BotApiEmulator) -
         with pytest.raises(Conflict):
             await bot.get_updates()
         emulator.send_message(USER, "via webhook")
-        await emulator.wait_until_processed()
+        await emulator.wait_until_delivered()
         info = await bot.get_webhook_info()
     finally:
         await runner.cleanup()

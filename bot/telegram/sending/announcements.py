@@ -30,6 +30,9 @@ from bot.telegram.writes import short_write
 logger = logging.getLogger(__name__)
 
 BATCH = 30
+# Fan-out tasks are named ``TASK_NAME:<announcement id>``: they stand out in task dumps,
+# and code sharing the event loop can find them (the end-to-end harness waits for them).
+TASK_NAME = "attune:announcement-fan-out"
 _running: dict[int, asyncio.Task[None]] = {}
 
 
@@ -68,14 +71,10 @@ def start(context: AttuneContext, announcement_ids: list[int]) -> None:
     """Start a fan-out task for each announcement not already being sent."""
     for announcement_id in announcement_ids:
         if announcement_id not in _running:
-            task = context.application.create_task(fan_out(context, announcement_id))
+            task = context.application.create_task(
+                fan_out(context, announcement_id), name=f"{TASK_NAME}:{announcement_id}"
+            )
             _running[announcement_id] = task
-
-
-async def wait_idle() -> None:
-    """Wait for every running fan-out (tests and shutdown)."""
-    while _running:
-        await asyncio.gather(*list(_running.values()), return_exceptions=True)
 
 
 async def fan_out(context: AttuneContext, announcement_id: int) -> None:
