@@ -5,19 +5,26 @@ before its message goes out and settled right after. After a crash a row still m
 ``sending`` is ambiguous: Telegram may or may not have delivered it, and it offers no
 way to ask. We never resend such a row, so nobody gets a copy twice; the author's report
 names it instead. Everything else resumes where it stopped.
+
+A scheduled announcement is checked again when its time comes: if its author is no
+longer a facilitator of the team (an operator, for one to everyone), it is held back, not
+sent, and the team's facilitators (the operators) are told. Any of them may cancel a
+scheduled one. The daily cap counts what went out and what is scheduled alike, in any 24
+hours (``bot.learning.rolling_cap``), so no draft or stacked schedule gets round it.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.content.model import Library
+from bot.learning import rolling_cap
 from bot.services.base import Refusal, Service
 from bot.store.engine import Database
 from bot.store.models import Announcement, AnnouncementDelivery, Learner, Team
@@ -25,16 +32,18 @@ from bot.store.queries.announcements import (
     all_recipients,
     announcements_due,
     mark_sending,
+    out_times,
     pending_recipients,
     recent_announcements,
     recipient_counts,
     recipients_in_state,
-    released_since,
+    scheduled_announcements,
     sending_announcement_ids,
 )
 from bot.store.queries.learners import active_learner_ids
 from bot.store.queries.teams import (
     active_member_ids,
+    active_members,
     facilitated_teams,
     is_active_member,
     is_facilitator,
@@ -47,6 +56,14 @@ INTERRUPTED = "sending was interrupted; it may not have arrived"
 
 class AnnouncementProblem(Refusal):
     """Why an announcement action was refused; ``code`` selects the reply."""
+
+
+class CapReached(AnnouncementProblem):
+    """The audience has had its ``cap`` in a day at the time asked; one fits at ``opens_at``."""
+
+    def __init__(self, audience: str, cap: int, opens_at: datetime) -> None:
+        super().__init__("daily_cap")
+        self.audience, self.cap, self.opens_at = audience, cap, opens_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,7 @@ class AnnouncementView:
     created_at: datetime
     content: Content
     counts: dict[str, int] = field(default_factory=dict)
+    cancellable: bool = False  # by the person it is shown to
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +99,48 @@ class Report:
     delivered: int
     total: int
     unreachable: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    """Before writing: how many more the audience may receive now, under the daily cap."""
+
+    audience: str
+    left: int
+    cap: int
+    opens_at: datetime  # when the next one can go out (now while ``left``)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A scheduled announcement held back at its time: its author may no longer send it.
+
+    ``reason`` is ``not_facilitator`` (or ``not_admin``, for one to everyone); ``tell``
+    holds the chat and zone of each facilitator of the team (each operator) to tell.
+    """
+
+    view: AnnouncementView
+    author: str
+    reason: str
+    tell: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """What the tick does with announcements: fan these out; tell about these held ones."""
+
+    sending: list[int]
+    held: list[Held]
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """A cancelled announcement; ``author_chat`` is set when someone else cancelled it."""
+
+    view: AnnouncementView
+    by: str
+    author_chat: int | None = None
+    author_zone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,33 +209,77 @@ class Announcements(Service):
             raise AnnouncementProblem("past_time")
         return self._release(learner_id, announcement_id, at)
 
-    def cancel(self, learner_id: int, announcement_id: int) -> AnnouncementView:
-        """Drop a draft or a scheduled announcement; one already sending cannot be recalled."""
+    def cancel(self, learner_id: int, announcement_id: int) -> Cancelled:
+        """Drop one's own draft, or any scheduled announcement to an audience one may
+        announce to; one already sending cannot be recalled."""
         with self.db.session() as session:
-            announcement = self._own(session, learner_id, announcement_id)
-            if announcement.state == "cancelled":
-                raise AnnouncementProblem("already_cancelled")
+            announcement = session.get(Announcement, announcement_id)
+            if announcement is None:
+                raise AnnouncementProblem("not_facilitator")
+            self._require_audience(session, learner_id, announcement.team_id or EVERYONE)
+            if announcement.state in ("cancelled", "held"):
+                raise AnnouncementProblem(f"already_{announcement.state}")
+            own = announcement.learner_id == learner_id
+            if announcement.state != "scheduled" and not own:
+                raise AnnouncementProblem("not_facilitator")  # drafts are their author's
             if announcement.state not in ("draft", "scheduled"):
                 raise AnnouncementProblem("not_cancellable")
             announcement.state = "cancelled"
             session.add(announcement)
-            return self._view(session, announcement)
+            actor, author = (
+                session.get(Learner, i) for i in (learner_id, announcement.learner_id)
+            )
+            by = (actor.first_name if actor else None) or ""
+            view = self._view(session, announcement)
+            if own or author is None:
+                return Cancelled(view, by)
+            return Cancelled(view, by, author.chat_id, author.zone or "UTC")
 
     def listing(self, learner_id: int) -> list[AnnouncementView]:
-        """Scheduled and recent announcements for the author's audiences."""
-        audiences = [team for team, _ in self.audiences(learner_id)]
+        """For a facilitator (operator): every scheduled announcement to their teams (to
+        everyone), each of which they may cancel, then the recent ones."""
+        teams = [team for team, _ in self.audiences(learner_id) if team != EVERYONE]
+        everyone = learner_id in self.admins
         with self.db.session() as session:
-            rows = recent_announcements(session, [a for a in audiences if a], learner_id)
-            return [self._view(session, a) for a in rows]
+            scheduled = scheduled_announcements(session, teams, everyone)
+            recent = recent_announcements(session, teams, everyone)
+            return [self._view(session, a, cancellable=True) for a in scheduled] + [
+                self._view(session, a) for a in recent
+            ]
 
-    def due(self) -> list[int]:
-        """Announcements to fan out now: scheduled ones whose time has come, and any
-        fan-out that is still under way (after a restart, say)."""
+    def room(self, learner_id: int, audience: int) -> Room:
+        """How many more announcements the audience may receive now (refused unless the
+        learner may announce to it)."""
         now = self.clock.now()
         with self.db.session() as session:
+            self._require_audience(session, learner_id, audience)
+            others = out_times(session, audience or None, now - rolling_cap.DAY)
+            name = self._audience_name(session, audience or None)
+        left = rolling_cap.room(now, others, self.daily_cap)
+        opens = rolling_cap.next_opening(now, others, self.daily_cap)
+        return Room(name, left, self.daily_cap, opens)
+
+    def due(self) -> Due:
+        """Announcements to fan out now: scheduled ones whose time has come, and any
+        fan-out that is still under way (after a restart, say).
+
+        A scheduled one whose author may no longer send it is held back instead, and
+        returned so its audience's facilitators can be told (once: a crash may lose the
+        notice, never repeat it).
+        """
+        now = self.clock.now()
+        held = []
+        with self.db.session() as session:
             for announcement in announcements_due(session, now):
-                self._start(session, announcement)
-            return sending_announcement_ids(session)
+                audience = announcement.team_id or EVERYONE
+                problem = self._audience_problem(session, announcement.learner_id, audience)
+                if problem is None:
+                    self._start(session, announcement)
+                else:
+                    announcement.state = "held"
+                    session.add(announcement)
+                    held.append(self._held(session, announcement, problem))
+            return Due(sending_announcement_ids(session), held)
 
     def settle_interrupted(self, announcement_id: int) -> None:
         """Rows left ``sending`` by a crash: never resent, reported as uncertain."""
@@ -224,7 +328,7 @@ class Announcements(Service):
             announcement = session.get(Announcement, announcement_id)
             if announcement is None:
                 return None
-            return _content(announcement), self._audience_name(session, announcement)
+            return _content(announcement), self._audience_name(session, announcement.team_id)
 
     def finish_if_done(self, announcement_id: int) -> Report | None:
         """Close the fan-out once every row is settled, and build the author's report."""
@@ -255,8 +359,9 @@ class Announcements(Service):
             announcement = self._own(session, learner_id, announcement_id)
             if announcement.state != "draft":
                 raise AnnouncementProblem("not_draft")
-            self._check_cap(session, announcement)
+            self._check_cap(session, announcement, at or self.clock.now())
             if at is None:
+                announcement.scheduled_at = self.clock.now()  # when it went out, for the cap
                 self._start(session, announcement)
             else:
                 announcement.state, announcement.scheduled_at = "scheduled", at
@@ -281,19 +386,37 @@ class Announcements(Service):
             audience = active_member_ids(session, announcement.team_id)
         return [i for i in audience if i != announcement.learner_id]
 
-    def _check_cap(self, session: Session, announcement: Announcement) -> None:
-        """At most ``daily_cap`` announcements per audience in any 24 hours."""
-        since = self.clock.now() - timedelta(days=1)
-        if released_since(session, announcement.team_id, since) >= self.daily_cap:
-            raise AnnouncementProblem("daily_cap")
+    def _check_cap(self, session: Session, announcement: Announcement, at: datetime) -> None:
+        """At most ``daily_cap`` announcements per audience in any 24 hours, counting
+        those sent and those scheduled alike."""
+        others = out_times(session, announcement.team_id, at - rolling_cap.DAY)
+        opens = rolling_cap.next_opening(at, others, self.daily_cap)
+        if opens != at:
+            name = self._audience_name(session, announcement.team_id)
+            raise CapReached(name, self.daily_cap, opens)
 
     def _require_audience(self, session: Session, learner_id: int, audience: int) -> None:
+        problem = self._audience_problem(session, learner_id, audience)
+        if problem is not None:
+            raise AnnouncementProblem(problem)
+
+    def _audience_problem(self, session: Session, learner_id: int, audience: int) -> str | None:
+        """Why the learner may not announce to the audience now, or ``None``."""
         if audience == EVERYONE:
-            if learner_id not in self.admins:
-                raise AnnouncementProblem("not_admin")
-            return
-        if not is_facilitator(session, audience, learner_id):
-            raise AnnouncementProblem("not_facilitator")
+            return None if learner_id in self.admins else "not_admin"
+        return None if is_facilitator(session, audience, learner_id) else "not_facilitator"
+
+    def _held(self, session: Session, announcement: Announcement, reason: str) -> Held:
+        """The notice for a held announcement, for the audience's facilitators (operators)."""
+        if announcement.team_id is None:
+            people = [session.get(Learner, i) for i in sorted(self.admins)]
+        else:
+            members = active_members(session, announcement.team_id)
+            people = [learner for m, learner in members if m.role == "facilitator"]
+        tell = tuple((p.chat_id, p.zone or "UTC") for p in people if p is not None)
+        author = session.get(Learner, announcement.learner_id)
+        name = (author.first_name if author else None) or ""
+        return Held(self._view(session, announcement), name, reason, tell)
 
     def _own(self, session: Session, learner_id: int, announcement_id: int) -> Announcement:
         """An announcement the learner may act on (its author, still allowed to send)."""
@@ -303,20 +426,23 @@ class Announcements(Service):
         self._require_audience(session, learner_id, announcement.team_id or EVERYONE)
         return announcement
 
-    def _audience_name(self, session: Session, announcement: Announcement) -> str:
-        team = session.get(Team, announcement.team_id) if announcement.team_id else None
+    def _audience_name(self, session: Session, team_id: int | None) -> str:
+        team = session.get(Team, team_id) if team_id else None
         return team.name if team else ""
 
-    def _view(self, session: Session, announcement: Announcement) -> AnnouncementView:
+    def _view(
+        self, session: Session, announcement: Announcement, *, cancellable: bool = False
+    ) -> AnnouncementView:
         counts = recipient_counts(session, announcement.id)  # type: ignore[arg-type]
         return AnnouncementView(
             announcement.id,  # type: ignore[arg-type]
-            self._audience_name(session, announcement),
+            self._audience_name(session, announcement.team_id),
             announcement.state,
             announcement.scheduled_at,
             announcement.created_at,
             _content(announcement),
             counts,
+            cancellable,
         )
 
 

@@ -185,7 +185,11 @@ class Announcement(SQLModel, table=True):
     text: str = Field(default="", max_length=4096)
     entities: str = Field(default="[]", max_length=20000)
     file_id: str | None = Field(default=None, max_length=256)
+    # draft, scheduled, sending, sent, cancelled, or held (its author could no longer send
+    # it when its time came)
     state: str = Field(default="draft", max_length=16, index=True)
+    # When members receive it: the time chosen, or the moment Send now was pressed. The
+    # daily cap counts by it (older rows sent at once have none: their created_at counts).
     scheduled_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     created_at: datetime = Field(sa_column=_instant())
     finished_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

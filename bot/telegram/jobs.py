@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.health import write_heartbeat
+from bot.services.announcements import Held
 from bot.services.delivery import Outgoing
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
@@ -43,7 +44,9 @@ async def tick(context: AttuneContext) -> None:
         if len(batch) < CLAIM_BATCH:
             break
     await _post_challenge_news(context)
-    fanout.start(context, await asyncio.to_thread(services.announcements.due))
+    due = await asyncio.to_thread(services.announcements.due)
+    fanout.start(context, due.sending)
+    await _post_held(context, due.held)
 
 
 async def checkpoint(context: AttuneContext) -> None:
@@ -72,6 +75,13 @@ async def _post_challenge_news(context: AttuneContext) -> None:
     for item in digests:
         if item.group_chat_id is not None:
             await _post(context, item.group_chat_id, texts.group_digest(item))
+
+
+async def _post_held(context: AttuneContext, held: list[Held]) -> None:
+    """Tell the audience's facilitators (the operators) which announcements were held back."""
+    for item in held:
+        for chat_id, zone in item.tell:
+            await _post(context, chat_id, texts.announcement_held(item, zone))
 
 
 async def _post(context: AttuneContext, chat_id: int, text: str) -> None:

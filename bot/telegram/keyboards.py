@@ -145,10 +145,10 @@ def audience_keyboard(audiences: list[tuple[int, str]], everyone: int) -> Inline
     )
 
 
-def draft_keyboard(announcement_id: int) -> InlineKeyboardMarkup:
-    """Under the preview: send now, schedule, or cancel."""
+def draft_keyboard(announcement_id: int, *, send_now: bool = True) -> InlineKeyboardMarkup:
+    """Under the preview: send now (unless the daily cap is full), schedule, or cancel."""
     ops = (
-        (texts.SEND_NOW_BUTTON, routes.DraftOp.SEND_NOW),
+        *(((texts.SEND_NOW_BUTTON, routes.DraftOp.SEND_NOW),) if send_now else ()),
         (texts.SCHEDULE_BUTTON, routes.DraftOp.SCHEDULE),
         (texts.CANCEL_BUTTON, routes.DraftOp.CANCEL_DRAFT),
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -51,6 +51,8 @@ class Scene:
     fay_draft: int  # Fay's draft announcement to Riverside
     fay_cancelled: int  # Fay's cancelled announcement
     ben_draft: int  # Ben's draft announcement to Hillside
+    fay_scheduled: int  # Fay's announcement to Riverside, scheduled for tomorrow
+    ben_scheduled: int  # one of three to Hillside in the next 3 hours: its daily cap is full
     ann: int = ANN
     fay: int = FAY
     ben: int = BEN
@@ -77,6 +79,12 @@ async def set_scene(h: Harness) -> Scene:
     fay_cancelled = s.announcements.draft(FAY, riverside.id, note)
     s.announcements.cancel(FAY, fay_cancelled.id)
     ben_draft = s.announcements.draft(BEN, hillside.id, note)
+    now = s.clock.now()
+    fay_scheduled = s.announcements.draft(FAY, riverside.id, note)
+    s.announcements.schedule(FAY, fay_scheduled.id, now + timedelta(days=1))
+    for hours in (1, 2, 3):
+        ben_scheduled = s.announcements.draft(BEN, hillside.id, note)
+        s.announcements.schedule(BEN, ben_scheduled.id, now + timedelta(hours=hours))
     h.emulator.create_group(GROUP, "Riverside staff", [ANN, FAY, BEN])
     for who in PEOPLE:  # a bot message in every chat, to press forged buttons on
         await bot_message(h, who)
@@ -89,6 +97,8 @@ async def set_scene(h: Harness) -> Scene:
         fay_draft.id,
         fay_cancelled.id,
         ben_draft.id,
+        fay_scheduled.id,
+        ben_scheduled.id,
     )
 
 
@@ -249,6 +259,9 @@ ISDIGIT = "'²' passes str.isdigit() but int('²') raises ValueError: the handle
 OVERFLOW = "an id beyond 64 bits reaches SQLite, which raises OverflowError: the handler crashes"
 ANNOUNCE = "announce:{riverside}"
 SCHEDULE = "schedule:{fay_draft}"
+SCHEDULE_BEN = "schedule:{ben_draft}"
+CAP_NOW = "Nothing was sent. The next can go out from Tuesday 3 March at 07:00"
+CAP_THEN = "Nothing was scheduled. The first time from then that fits is Tuesday 3 March at 07:00"
 RENAME = "rename:{riverside}"
 CRISIS_DE = "findahelpline.com/DE"
 MARKUP = '<b>bold</b> </i> <a href="tg://user?id=1">x</a> *b* _i_ `c` [l](http://x)'
@@ -477,6 +490,17 @@ CASES: list[tuple[Any, ...]] = [
         "an: cancel a cancelled announcement again",
         Press(FAY, "an:x:{fay_cancelled}", "cancelled"),
     ),
+    ("an: a member cancels a scheduled one", Press(ANN, "an:x:{fay_scheduled}", NOT_FACILITATOR)),
+    (
+        "an: cancel another team's scheduled one",
+        Press(FAY, "an:x:{ben_scheduled}", NOT_FACILITATOR),
+    ),
+    ("an: send a scheduled one again", Press(FAY, "an:s:{fay_scheduled}", "already sent")),
+    ("an: send now past the daily cap", Press(BEN, "an:s:{ben_draft}", CAP_NOW)),
+    (
+        "an: Send now past the daily cap while a time is awaited",
+        Press(BEN, "an:s:{ben_draft}", CAP_NOW, pending=SCHEDULE_BEN),
+    ),
     # poll answers for polls the bot never sent
     ("poll: forged id", Vote(ANN, "forged-poll-id", None)),
     ("poll: 10 KB id", Vote(ANN, "p" * HUGE, None)),
@@ -509,6 +533,14 @@ CASES: list[tuple[Any, ...]] = [
         Say(FAY, "tomorrow 15:00 Mars/Olympus", BAD_ZONE, pending=SCHEDULE),
     ),
     ("schedule: 10 KB", Say(FAY, "1" * HUGE, BAD_MOMENT, pending=SCHEDULE)),
+    (
+        "schedule: a time the daily cap has no room for",
+        Say(BEN, "today 10:00", CAP_THEN, pending=SCHEDULE_BEN),
+    ),
+    (
+        "schedule: past the daily cap, in another zone",
+        Say(BEN, "today 09:30 UTC", CAP_THEN, pending=SCHEDULE_BEN),
+    ),
     (
         "rename: closing tag",
         Say(FAY, "</i>", BAD_NAME, ("learner",), RENAME, fay_waits_for_nothing),

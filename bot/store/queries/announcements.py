@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, false, func, or_, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from bot.store.models import Announcement, AnnouncementDelivery, Learner
 
+# What counts towards the daily cap: it went out, or is about to.
 RELEASED = ("scheduled", "sending", "sent")
 
 
@@ -29,31 +30,40 @@ def sending_announcement_ids(session: Session) -> list[int]:
     return [int(i) for i in ids if i is not None]
 
 
-def recent_announcements(
-    session: Session, team_ids: list[int], author_id: int, limit: int = 10
+def scheduled_announcements(
+    session: Session, team_ids: list[int], everyone: bool
 ) -> Sequence[Announcement]:
-    """The newest released announcements to ``team_ids`` or by ``author_id``."""
+    """Every scheduled announcement to ``team_ids`` (and to everyone), soonest first."""
     query = select(Announcement).where(
-        col(Announcement.state).in_(RELEASED),
-        col(Announcement.team_id).in_(team_ids) | (col(Announcement.learner_id) == author_id),
+        Announcement.state == "scheduled", _audiences(team_ids, everyone)
+    )
+    return session.exec(query.order_by(col(Announcement.scheduled_at))).all()
+
+
+def recent_announcements(
+    session: Session, team_ids: list[int], everyone: bool, limit: int = 10
+) -> Sequence[Announcement]:
+    """The newest announcements to ``team_ids`` (and to everyone) that went out or were
+    held back."""
+    query = select(Announcement).where(
+        col(Announcement.state).in_(("sending", "sent", "held")), _audiences(team_ids, everyone)
     )
     return session.exec(query.order_by(col(Announcement.id).desc()).limit(limit)).all()
 
 
-def released_since(session: Session, team_id: int | None, since: datetime) -> int:
-    """How many announcements to a team (``None``: to everyone) were released since then."""
+def _audiences(team_ids: list[int], everyone: bool) -> ColumnElement[bool]:
+    team = col(Announcement.team_id)
+    return or_(team.in_(team_ids), team.is_(None) if everyone else false())
+
+
+def out_times(session: Session, team_id: int | None, since: datetime) -> list[datetime]:
+    """When each announcement to a team (``None``: to everyone) that went out or is
+    scheduled after ``since`` goes (or went) out."""
     team = col(Announcement.team_id)
     audience = team.is_(None) if team_id is None else team == team_id
-    query = (
-        select(func.count())
-        .select_from(Announcement)
-        .where(
-            audience,
-            col(Announcement.state).in_(RELEASED),
-            col(Announcement.created_at) >= since,
-        )
-    )
-    return int(session.exec(query).one())
+    at = func.coalesce(col(Announcement.scheduled_at), col(Announcement.created_at))
+    query = select(Announcement).where(audience, col(Announcement.state).in_(RELEASED), at > since)
+    return [a.scheduled_at or a.created_at for a in session.exec(query)]
 
 
 def recipients_in_state(

@@ -7,17 +7,28 @@ survives a restart.
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot.learning.moments import parse_moment
 from bot.limits import MESSAGE_TEXT, telegram_length
-from bot.services.announcements import EVERYONE, MAX_FILE_BYTES, AnnouncementProblem, Content
+from bot.services.announcements import (
+    EVERYONE,
+    MAX_FILE_BYTES,
+    AnnouncementProblem,
+    CapReached,
+    Content,
+)
 from bot.services.base import Refusal
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
 from bot.telegram.handlers import steps
 from bot.telegram.handlers.teams import refuse
 from bot.telegram.sending import announcements as fanout
+
+logger = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
 
@@ -44,10 +55,12 @@ async def announce(update: Update, context: AttuneContext) -> None:
 
 
 async def ask_content(context: AttuneContext, chat_id: int, user_id: int, audience: int) -> None:
-    """Wait for the next message: that is the announcement."""
+    """Say how many more the daily cap allows, then wait: the next message is the
+    announcement."""
+    room = context.services.announcements.room(user_id, audience)
     waiting = routes.awaiting_text(routes.AwaitAnnouncement(audience))
     context.services.learners.expect(user_id, waiting)
-    await steps.say(context, chat_id, texts.ANNOUNCE_ASK)
+    await steps.say(context, chat_id, texts.announce_ask(room, zone_of(context, user_id)))
 
 
 def content_of(message: Message) -> Content | str:
@@ -96,8 +109,12 @@ async def capture(
     context.services.learners.expect(user.id, None)
     await steps.say(context, message.chat_id, texts.PREVIEW)
     await fanout.deliver(context.bot, message.chat_id, draft.content, draft.audience)
-    keyboard = keyboards.draft_keyboard(draft.id)
-    await steps.say(context, message.chat_id, texts.CONFIRM_SEND, keyboard)
+    room = context.services.announcements.room(user.id, audience)
+    keyboard = keyboards.draft_keyboard(draft.id, send_now=room.left > 0)
+    confirm = (
+        texts.CONFIRM_SEND if room.left else texts.confirm_later(room, zone_of(context, user.id))
+    )
+    await steps.say(context, message.chat_id, confirm, keyboard)
 
 
 async def on_button(update: Update, context: AttuneContext) -> None:
@@ -132,7 +149,13 @@ async def _act(
 ) -> None:
     service, number = context.services.announcements, route.announcement_id
     if route.op is routes.DraftOp.SEND_NOW:
-        view = service.send_now(user_id, number)
+        try:
+            view = service.send_now(user_id, number)
+        except CapReached as full:
+            text = texts.cap_reached(full, zone_of(context, user_id), scheduling=False)
+            later = keyboards.draft_keyboard(number, send_now=False)
+            await steps.say(context, chat_id, text, later)
+            return
         fanout.start(context, [view.id])
         await steps.say(context, chat_id, texts.sending_now(view.counts.get("pending", 0)))
     elif route.op is routes.DraftOp.SCHEDULE:
@@ -142,8 +165,13 @@ async def _act(
         zone = zone_of(context, user_id)
         await steps.say(context, chat_id, texts.ASK_WHEN.format(zone=texts.esc(zone)))
     else:
-        service.cancel(user_id, number)
+        cancelled = service.cancel(user_id, number)
         await steps.say(context, chat_id, texts.ANNOUNCE_CANCELLED)
+        if cancelled.author_chat is not None:
+            try:  # the author may have blocked the bot: the cancel stands all the same
+                await steps.say(context, cancelled.author_chat, texts.cancelled_by(cancelled))
+            except TelegramError as error:
+                logger.warning("could not tell the author of a cancel: %s", error)
 
 
 async def schedule_from_text(
@@ -161,6 +189,9 @@ async def schedule_from_text(
         view = context.services.announcements.schedule(
             user.id, waiting.announcement_id, moment.instant
         )
+    except CapReached as full:
+        await steps.say(context, message.chat_id, texts.cap_reached(full, zone, scheduling=True))
+        return
     except AnnouncementProblem as problem:
         await refuse(context, message.chat_id, problem)
         return
@@ -179,9 +210,7 @@ async def listing(update: Update, context: AttuneContext) -> None:
         return
     zone = zone_of(context, user.id)
     for view in views:
-        cancel = None
-        if view.state == "scheduled":
-            cancel = keyboards.cancel_scheduled_keyboard(view.id)
+        cancel = keyboards.cancel_scheduled_keyboard(view.id) if view.cancellable else None
         await steps.say(context, chat.id, texts.announcement_line(view, zone), cancel)
 
 
