@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.error import TelegramError
-
 from bot.config import Settings
 from bot.health import write_heartbeat
 from bot.services.delivery import Outgoing
@@ -19,6 +17,7 @@ from bot.telegram.context import AttuneContext
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.lessons import in_flight, send_outgoing
+from bot.telegram.sending.notices import post as _post
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +71,6 @@ async def _post_challenge_news(context: AttuneContext) -> None:
     for item in digests:
         if item.group_chat_id is not None:
             await _post(context, item.group_chat_id, texts.group_digest(item))
-
-
-async def _post(context: AttuneContext, chat_id: int, text: str) -> None:
-    """Send one notice; a chat that is gone or blocked must not stop the others."""
-    try:
-        await context.bot.send_message(chat_id, text)
-    except TelegramError as error:
-        logger.warning("could not post to chat %s: %s", chat_id, error)
 
 
 async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:
