@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -82,34 +82,25 @@ def active_member_ids(session: Session, team_id: int) -> list[int]:
 
 def active_member_count(session: Session, team_id: int) -> int:
     """How many active members the team has."""
-    query = (
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.team_id == team_id, Membership.state == "active")
-    )
-    return int(session.exec(query).one())
+    return _active_places(session, Membership.team_id == team_id)
 
 
 def active_team_count(session: Session, learner_id: int) -> int:
     """How many teams the learner is an active member of (facilitated ones included)."""
-    query = (
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.learner_id == learner_id, Membership.state == "active")
-    )
-    return int(session.exec(query).one())
+    return _active_places(session, Membership.learner_id == learner_id)
 
 
 def facilitator_count(session: Session, team_id: int) -> int:
     """How many active facilitators the team has."""
+    return _active_places(session, Membership.team_id == team_id, Membership.role == "facilitator")
+
+
+def _active_places(session: Session, *conditions: ColumnElement[bool] | bool) -> int:
+    """How many active memberships meet ``conditions``."""
     query = (
         select(func.count())
         .select_from(Membership)
-        .where(
-            Membership.team_id == team_id,
-            Membership.state == "active",
-            Membership.role == "facilitator",
-        )
+        .where(Membership.state == "active", *conditions)
     )
     return int(session.exec(query).one())
 

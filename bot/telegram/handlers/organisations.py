@@ -31,14 +31,14 @@ async def join(
     await steps.say(context, chat_id, texts.organisation(view))
 
 
-async def join_typed(context: AttuneContext, chat_id: int, user_id: int, argument: str) -> None:
-    """``/org CODE``: for the facilitator's only team, or ask which."""
-    facilitated = [
-        (t.id, t.name) for t in context.services.teams.teams_of(user_id) if t.role == "facilitator"
-    ]
-    if not facilitated:
-        await steps.say(context, chat_id, texts.NOT_FACILITATOR_ANYWHERE)
-        return
+async def join_typed(
+    context: AttuneContext,
+    chat_id: int,
+    user_id: int,
+    argument: str,
+    facilitated: list[tuple[int, str]],
+) -> None:
+    """``/org CODE``: for the facilitator's only team, or ask which of ``facilitated``."""
     code = normalise(argument)
     try:
         if code is None:

@@ -155,34 +155,42 @@ async def leave(update: Update, context: AttuneContext) -> None:
     await for_team(update, context, routes.TeamMenuAction.LEAVE, facilitator_only=False)
 
 
-async def organisation(update: Update, context: AttuneContext) -> None:
-    """/org: a team's organisation code; ``/org CODE`` puts a team into that one."""
+async def typed_by_facilitator(
+    update: Update, context: AttuneContext, action: routes.TeamMenuAction
+) -> tuple[int, int, str, list[tuple[int, str]]] | None:
+    """A facilitator's command with an argument: ``(user id, chat id, argument, the teams
+    they facilitate)``. Without an argument, ``action`` runs on their (chosen) team; a
+    learner who facilitates nothing is told so. ``None`` when nothing is left to do."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
-        return
+        return None
     argument = " ".join(context.args or [])
     if not argument:
-        await for_team(update, context, routes.TeamMenuAction.ORG, facilitator_only=True)
-        return
-    await organisations.join_typed(context, chat.id, user.id, argument[:300])
+        await for_team(update, context, action, facilitator_only=True)
+        return None
+    mine = context.services.teams.teams_of(user.id)
+    facilitated = [(t.id, t.name) for t in mine if t.role == "facilitator"]
+    if not facilitated:
+        await steps.say(context, chat.id, texts.NOT_FACILITATOR_ANYWHERE)
+        return None
+    return user.id, chat.id, argument, facilitated
+
+
+async def organisation(update: Update, context: AttuneContext) -> None:
+    """/org: a team's organisation code; ``/org CODE`` puts a team into that one."""
+    given = await typed_by_facilitator(update, context, routes.TeamMenuAction.ORG)
+    if given is not None:
+        user_id, chat_id, argument, facilitated = given
+        await organisations.join_typed(context, chat_id, user_id, argument[:300], facilitated)
 
 
 async def challenge(update: Update, context: AttuneContext) -> None:
     """/challenge: guided by buttons, or typed as ``/challenge <track> <days> [date]``."""
-    user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None:
-        return
-    argument = " ".join(context.args or [])
-    if not argument:
-        await for_team(update, context, routes.TeamMenuAction.CHALLENGE, facilitator_only=True)
-        return
-    facilitated = [
-        t.id for t in context.services.teams.teams_of(user.id) if t.role == "facilitator"
-    ]
-    if not facilitated:
-        await steps.say(context, chat.id, texts.NOT_FACILITATOR_ANYWHERE)
-        return
-    await challenges.challenge_typed(context, chat.id, user.id, argument[:200], facilitated)
+    given = await typed_by_facilitator(update, context, routes.TeamMenuAction.CHALLENGE)
+    if given is not None:
+        user_id, chat_id, argument, facilitated = given
+        team_ids = [team_id for team_id, _ in facilitated]
+        await challenges.challenge_typed(context, chat_id, user_id, argument[:200], team_ids)
 
 
 def register(application: AttuneApplication) -> None:
