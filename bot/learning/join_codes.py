@@ -8,10 +8,12 @@ spare. The caller supplies the random source, so this module stays pure.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 LENGTH = 10
 DEEP_LINK_PREFIX = "join-"
+INVITATION_DAYS = 7  # a /join or join link awaiting the consent tap closes after this
 
 
 def new_code(choose: Callable[[str], str]) -> str:
@@ -37,3 +39,12 @@ def display(code: str) -> str:
 def deep_link_payload(code: str) -> str:
     """The ``?start=`` payload for a code."""
     return f"{DEEP_LINK_PREFIX}{code}"
+
+
+def invitation_open(requested_at: datetime | None, now: datetime) -> bool:
+    """Whether a pending join asked for at ``requested_at`` may still be accepted.
+
+    One without a time (asked for before invitations were timed) is closed: a fresh
+    /join opens a new one.
+    """
+    return requested_at is not None and now - requested_at < timedelta(days=INVITATION_DAYS)

@@ -170,7 +170,7 @@ class Challenges(Service):
             board = self._board(session, challenge, today)
             status = _status(challenge, today)
             return BoardView(
-                self._view(challenge, team), status, board, self._ranking(session, challenge)
+                self._view(challenge, team), status, board, self._ranking(session, challenge, team)
             )
 
     def stats(self, actor_id: int, team_id: int) -> StatsView | None:
@@ -255,13 +255,20 @@ class Challenges(Service):
             for membership, learner in active_members(session, challenge.team_id)
         ]
 
-    def _ranking(self, session: Session, challenge: Challenge) -> tuple[tuple[str, float], ...]:
-        """Teams running the same track at the same time, by completion rate."""
+    def _ranking(
+        self, session: Session, challenge: Challenge, team: Team
+    ) -> tuple[tuple[str, float], ...]:
+        """Teams of the same organisation running the same track at the same time, by
+        completion rate; a team outside any organisation is ranked against nobody, so no
+        one can list other clinics."""
+        if team.org_code is None:
+            return ()
         ranked = []
-        for other, team in unstopped_challenges_on_track(session, challenge.track_id):
-            today = local_date(self.clock.now(), team.zone)
+        tracked = unstopped_challenges_on_track(session, challenge.track_id, team.org_code)
+        for other, theirs in tracked:
+            today = local_date(self.clock.now(), theirs.zone)
             if is_running(other.start_date, other.days, today) or other.id == challenge.id:
-                ranked.append((team.name, self._board(session, other, today).completion_rate))
+                ranked.append((theirs.name, self._board(session, other, today).completion_rate))
         if len(ranked) < 2:
             return ()
         return tuple(sorted(ranked, key=lambda item: -item[1]))

@@ -130,6 +130,9 @@ class Team(SQLModel, table=True):
     zone: str = Field(default="UTC", max_length=64)
     created_at: datetime = Field(sa_column=_instant())
     group_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # Teams with the same organisation code (one clinic's teams) are ranked against each
+    # other on the board; a team without one is ranked against nobody.
+    org_code: str | None = Field(default=None, max_length=16, index=True)
 
 
 class Membership(SQLModel, table=True):
@@ -142,6 +145,8 @@ class Membership(SQLModel, table=True):
     state: str = Field(default="pending", max_length=16)
     show_name: bool = False
     joined_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # When a pending place was asked for: the invitation closes some days later.
+    requested_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
     __table_args__ = (UniqueConstraint("team_id", "learner_id", name="uq_membership"),)
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram.error import TelegramError
-
 from bot.config import Settings
 from bot.health import write_heartbeat
 from bot.services.announcements import Held
@@ -20,6 +18,7 @@ from bot.telegram.context import AttuneContext
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.lessons import in_flight, send_outgoing
+from bot.telegram.sending.notices import post as _post
 
 logger = logging.getLogger(__name__)
 
@@ -82,14 +81,6 @@ async def _post_held(context: AttuneContext, held: list[Held]) -> None:
     for item in held:
         for chat_id, zone in item.tell:
             await _post(context, chat_id, texts.announcement_held(item, zone))
-
-
-async def _post(context: AttuneContext, chat_id: int, text: str) -> None:
-    """Send one notice; a chat that is gone or blocked must not stop the others."""
-    try:
-        await context.bot.send_message(chat_id, text)
-    except TelegramError as error:
-        logger.warning("could not post to chat %s: %s", chat_id, error)
 
 
 async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:

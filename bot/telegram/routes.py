@@ -21,6 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
+from bot.learning.join_codes import normalise
 from bot.learning.numbers import is_digits, small_id
 from bot.learning.schedule import parse_time, parse_zone
 from bot.limits import CALLBACK_DATA_BYTES
@@ -129,6 +130,7 @@ class TeamMenuAction(StrEnum):
     CHALLENGE = "challenge"
     ADMIN = "admin"
     LEAVE = "leave"
+    ORG = "org"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,7 @@ class AdminOp(StrEnum):
     NEW_CODE = "r"
     RENAME = "n"
     STOP_CHALLENGE = "s"
+    CLOSE = "c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,7 @@ class ConfirmOp(StrEnum):
     NEW_CODE = "r"
     STOP_CHALLENGE = "s"
     BACK = "b"
+    CLOSE = "c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +174,34 @@ class ConfirmAdmin:
 
 class MemberOp(StrEnum):
     MAKE_FACILITATOR = "f"
-    REMOVE = "x"
+    REMOVE = "x"  # asks first, in the list's message
+    CONFIRM_REMOVE = "d"
 
 
 @dataclass(frozen=True, slots=True)
 class MemberAction:
-    """A button under one member in the members list."""
+    """A button for one member in the members list, on page ``page`` of it."""
 
     op: MemberOp
     team_id: int
     learner_id: int
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MembersPage:
+    """Another page of a team's members list (from 0)."""
+
+    team_id: int
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
+class JoinOrg:
+    """Put this team into the organisation with ``code`` (a normalised code)."""
+
+    team_id: int
+    code: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +265,7 @@ Route = (
     PickTrack | TracksDone | TrackInfo | PickTime | PickZone | PickDays | ToggleDay
     | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
     | ConfirmAdmin | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart
-    | FollowChallenge | AnnounceTo | AnnouncementAction
+    | FollowChallenge | AnnounceTo | AnnouncementAction | MembersPage | JoinOrg
 )  # fmt: skip
 
 
@@ -285,8 +307,13 @@ def _encode(route: Route) -> str:
             return f"ta:{op.value}:{team_id}"
         case ConfirmAdmin(op, team_id):
             return f"tk:{op.value}:{team_id}"
-        case MemberAction(op, team_id, learner_id):
-            return f"ta:{op.value}:{team_id}:{learner_id}"
+        case MemberAction(op, team_id, learner_id, page):
+            on_page = f":{page}" if page else ""
+            return f"ta:{op.value}:{team_id}:{learner_id}{on_page}"
+        case MembersPage(team_id, page):
+            return f"mp:{team_id}:{page}"
+        case JoinOrg(team_id, code):
+            return f"og:{team_id}:{code}"
         case ChallengeTrack(team_id, track_id):
             return f"tc:k:{team_id}:{track_id}"
         case ChallengeLength(team_id, track_id, days):
@@ -365,7 +392,21 @@ def _read_admin(rest: str) -> Route | None:
         return TeamAdmin(op, ids[0])  # type: ignore[arg-type]  # None excluded above
     if len(parts) == 3 and (member_op := _choice(MemberOp, parts[0])):
         return MemberAction(member_op, ids[0], ids[1])  # type: ignore[arg-type]
+    if len(parts) == 4 and ids[2] and (member_op := _choice(MemberOp, parts[0])):
+        return MemberAction(member_op, ids[0], ids[1], ids[2])  # type: ignore[arg-type]
     return None
+
+
+def _read_members_page(rest: str) -> Route | None:
+    team, _, page = rest.partition(":")
+    team_id, number = _id(team), _id(page)
+    return MembersPage(team_id, number) if team_id is not None and number is not None else None
+
+
+def _read_org(rest: str) -> Route | None:
+    team, _, code = rest.partition(":")
+    team_id = _id(team)
+    return JoinOrg(team_id, code) if team_id is not None and normalise(code) == code else None
 
 
 def _read_confirm(rest: str) -> Route | None:
@@ -430,6 +471,8 @@ _READERS: dict[str, Callable[[str], Route | None]] = {
     "tk": _read_confirm,
     "tc": _read_challenge,
     "an": _read_announcement,
+    "mp": _read_members_page,
+    "og": _read_org,
 }
 
 

@@ -4,16 +4,32 @@ forged data can at most be refused."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup
 
 from bot.content.model import Library
+from bot.services.teams import MAX_TEAMS, MembersPage
 from bot.telegram import routes, texts
 from bot.telegram.keyboards import button
 
 LENGTHS = (7, 14, 21, 30)
 JOIN, ADMIN, CONFIRM = routes.JoinChoice, routes.AdminOp, routes.ConfirmOp
+MEMBER = routes.MemberOp
+PICKER_ROWS = MAX_TEAMS  # a team picker never grows past this (say so: ``texts.choose_team``)
+CONFIRM_LABELS = {
+    CONFIRM.NEW_CODE: texts.CONFIRM_NEW_CODE_BUTTON,
+    CONFIRM.STOP_CHALLENGE: texts.CONFIRM_STOP_BUTTON,
+    CONFIRM.CLOSE: texts.CONFIRM_CLOSE_BUTTON,
+}
+T = TypeVar("T")
+
+
+def capped(choices: Sequence[T]) -> Sequence[T]:
+    """The first ``PICKER_ROWS`` choices: a keyboard of sensible size whatever the data."""
+    return choices[:PICKER_ROWS]
 
 
 def consent_keyboard(team_id: int) -> InlineKeyboardMarkup:
@@ -36,7 +52,7 @@ def teams_keyboard(
 ) -> InlineKeyboardMarkup:
     """Pick a team for ``action``."""
     return InlineKeyboardMarkup(
-        [[button(name[:60], routes.TeamMenu(action, tid))] for tid, name in teams]
+        [[button(name[:60], routes.TeamMenu(action, tid))] for tid, name in capped(teams)]
     )
 
 
@@ -80,7 +96,7 @@ def start_for_teams_keyboard(
     return InlineKeyboardMarkup(
         [
             [button(name[:60], routes.ChallengeStart(tid, track_id, days, start))]
-            for tid, name in teams
+            for tid, name in capped(teams)
         ]
     )
 
@@ -90,7 +106,7 @@ def counting_keyboard(alternatives: tuple[tuple[int, str], ...]) -> InlineKeyboa
     return InlineKeyboardMarkup(
         [
             [button(texts.follow_button(name), routes.FollowChallenge(challenge_id))]
-            for challenge_id, name in alternatives
+            for challenge_id, name in capped(alternatives)
         ]
     )
 
@@ -109,26 +125,74 @@ def admin_keyboard(team_id: int) -> InlineKeyboardMarkup:
                     texts.STOP_CHALLENGE_BUTTON, routes.TeamAdmin(ADMIN.STOP_CHALLENGE, team_id)
                 ),
             ],
+            [button(texts.CLOSE_TEAM_BUTTON, routes.TeamAdmin(ADMIN.CLOSE, team_id))],
         ]
     )
 
 
 def confirm_keyboard(op: routes.ConfirmOp, team_id: int) -> InlineKeyboardMarkup:
     """Do the destructive thing, or go back to the menu having changed nothing."""
-    label = texts.CONFIRM_NEW_CODE_BUTTON if op is CONFIRM.NEW_CODE else texts.CONFIRM_STOP_BUTTON
     return InlineKeyboardMarkup(
         [
-            [button(label, routes.ConfirmAdmin(op, team_id))],
+            [button(CONFIRM_LABELS[op], routes.ConfirmAdmin(op, team_id))],
             [button(texts.BACK_TO_MENU_BUTTON, routes.ConfirmAdmin(CONFIRM.BACK, team_id))],
         ]
     )
 
 
-def member_keyboard(team_id: int, learner_id: int, role: str) -> InlineKeyboardMarkup:
-    """Actions on one member."""
-    remove = routes.MemberAction(routes.MemberOp.REMOVE, team_id, learner_id)
-    buttons = [button(texts.REMOVE_MEMBER_BUTTON, remove)]
-    if role != "facilitator":
-        promote = routes.MemberAction(routes.MemberOp.MAKE_FACILITATOR, team_id, learner_id)
-        buttons.insert(0, button(texts.MAKE_FACILITATOR_BUTTON, promote))
-    return InlineKeyboardMarkup([buttons])
+def hand_over_keyboard(team_id: int, others: int) -> InlineKeyboardMarkup:
+    """The only facilitator's way out: make someone co-facilitator (if anyone is there),
+    or close the team (which asks first)."""
+    rows = [[button(texts.CLOSE_TEAM_BUTTON, routes.TeamAdmin(ADMIN.CLOSE, team_id))]]
+    if others:
+        choose = routes.TeamAdmin(ADMIN.MEMBERS, team_id)
+        rows.insert(0, [button(texts.CHOOSE_COFACILITATOR_BUTTON, choose)])
+    return InlineKeyboardMarkup(rows)
+
+
+def members_keyboard(page: MembersPage, viewer_id: int) -> InlineKeyboardMarkup | None:
+    """A row for each other member on the page (make facilitator, remove), then paging;
+    ``None`` when the viewer is alone on the only page."""
+    rows = []
+    for member in page.members:
+        if member.learner_id == viewer_id:
+            continue
+        remove = routes.MemberAction(MEMBER.REMOVE, page.team_id, member.learner_id, page.page)
+        row = [button(texts.remove_member_button(member.first_name), remove)]
+        if member.role != "facilitator":
+            promote = routes.MemberAction(
+                MEMBER.MAKE_FACILITATOR, page.team_id, member.learner_id, page.page
+            )
+            row.insert(0, button(texts.make_facilitator_button(member.first_name), promote))
+        rows.append(row)
+    paging = []
+    if page.page:
+        earlier = routes.MembersPage(page.team_id, page.page - 1)
+        paging.append(button(texts.EARLIER_MEMBERS_BUTTON, earlier))
+    if page.more:
+        paging.append(
+            button(texts.MORE_MEMBERS_BUTTON, routes.MembersPage(page.team_id, page.page + 1))
+        )
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def confirm_remove_keyboard(
+    team_id: int, learner_id: int, name: str, page: int
+) -> InlineKeyboardMarkup:
+    """Remove the member, or go back to the list having changed nothing."""
+    remove = routes.MemberAction(MEMBER.CONFIRM_REMOVE, team_id, learner_id, page)
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.confirm_remove_button(name), remove)],
+            [button(texts.BACK_TO_MENU_BUTTON, routes.MembersPage(team_id, page))],
+        ]
+    )
+
+
+def org_teams_keyboard(teams: list[tuple[int, str]], code: str) -> InlineKeyboardMarkup:
+    """/org CODE from a facilitator of several teams: which joins the organisation?"""
+    return InlineKeyboardMarkup(
+        [[button(name[:60], routes.JoinOrg(tid, code))] for tid, name in capped(teams)]
+    )

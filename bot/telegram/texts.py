@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from bot.content.model import Lesson, Source, Track
+from bot.learning.join_codes import INVITATION_DAYS, display
 from bot.learning.names import visible_name
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
@@ -28,6 +29,7 @@ from bot.services.challenges import BoardView, Broadcast, StatsView
 from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
+from bot.services.teams import MAX_TEAMS, MembersPage, OrgView
 
 
 def plural(count: int, word: str) -> str:
@@ -170,8 +172,6 @@ MEMBERS_BUTTON = "Members"
 NEW_CODE_BUTTON = "New join code"
 RENAME_BUTTON = "Rename"
 STOP_CHALLENGE_BUTTON = "Stop challenge"
-REMOVE_MEMBER_BUTTON = "Remove"
-MAKE_FACILITATOR_BUTTON = "Make facilitator"
 CONFIRM_NEW_CODE_BUTTON = "Yes, issue a new code"
 CONFIRM_STOP_BUTTON = "Yes, stop the challenge"
 BACK_TO_MENU_BUTTON = "‹ Back, change nothing"
@@ -435,7 +435,7 @@ HELP_COMMANDS = (
     "/resume: end a pause\n"
     "/stop: no more lessons (your data is kept)\n"
     "/team, /myteams, /join CODE, /leave: learning with your team\n"
-    "/newteam, /challenge, /teamstats, /export, /teamadmin: for facilitators\n"
+    "/newteam, /challenge, /teamstats, /export, /teamadmin, /org: for facilitators\n"
     "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
@@ -483,6 +483,7 @@ COMMANDS = (
     ("teamstats", "Team statistics (facilitators)"),
     ("export", "Team statistics as CSV (facilitators)"),
     ("teamadmin", "Manage a team (facilitators)"),
+    ("org", "Link your clinic's teams (facilitators)"),
     ("announce", "Send an announcement (facilitators)"),
     ("announcements", "Scheduled and recent announcements"),
     ("mydata", "Download your data"),
@@ -511,11 +512,25 @@ TEAM_PROBLEMS = {
     ),
     "already_member": "You're already in this team. /team shows how it's doing.",
     "no_pending_join": (
-        "That invitation is no longer open. Ask your facilitator for the link again."
+        "That invitation is no longer open: invitations close when the team gets a new "
+        f"join code, and after {INVITATION_DAYS} days. Nothing was shared. Ask your "
+        "facilitator for the current code or link."
     ),
     "last_facilitator": (
         "You're this team's only facilitator. Make someone else a facilitator first "
-        "(/teamadmin, then Members), then leave."
+        "(/teamadmin, then Members), or close the team, then leave."
+    ),
+    "only_member": (
+        "You're the only one in this team. To leave it, close it (/teamadmin, then Close "
+        "the team)."
+    ),
+    "too_many_teams": (
+        f"You're already in {MAX_TEAMS} teams, the most one person can be in. Leave one "
+        "with /leave to make room. Nothing was changed."
+    ),
+    "unknown_org_code": (
+        "I don't recognise that organisation code. A facilitator of a team in the "
+        "organisation can see it with /org. Nothing was changed."
     ),
     "not_member": "You're not a member of that team. Nothing was changed.",
     "not_facilitator": "Only this team's facilitators can do that. Nothing was changed.",
@@ -669,7 +684,7 @@ def board(view: BoardView) -> str:
     if b.unnamed:
         lines.append(f"…and {b.unnamed} more, counted but not named")
     if view.ranking:
-        lines.append("\n<b>Teams on this track</b>")
+        lines.append("\n<b>Teams of your organisation on this track</b>")
         lines += [
             f"{i}. {esc(name)}: {round(100 * rate)}%"
             for i, (name, rate) in enumerate(view.ranking, 1)
@@ -779,6 +794,126 @@ def team_admin(name: str, code: str, members: int) -> str:
         f"<b>{esc(name)}</b>: {plural(members, 'member')}. Join code <code>{code}</code>.\n"
         "What would you like to change?"
     )
+
+
+# -- handing over and closing a team, the members list, organisations --------------------
+
+CHOOSE_COFACILITATOR_BUTTON = "Choose a co-facilitator"
+CLOSE_TEAM_BUTTON = "Close the team"
+CONFIRM_CLOSE_BUTTON = "Yes, close the team"
+MORE_MEMBERS_BUTTON = "More ›"
+EARLIER_MEMBERS_BUTTON = "‹ Previous"
+ORG_WHICH_TEAM = "Which team should join the organisation?"
+ORG_USAGE_NOTE = (
+    "Boards rank the organisation's teams that run the same track at the same time; "
+    "nobody outside it sees them. To add a team, its facilitator sends "
+    "<code>/org {code}</code>."
+)
+
+
+def short_name(name: str) -> str:
+    """A person's name short enough for a button."""
+    return name[:24] or "A member"
+
+
+def make_facilitator_button(name: str) -> str:
+    """Under a member in the members list."""
+    return f"Make facilitator: {short_name(name)}"
+
+
+def remove_member_button(name: str) -> str:
+    """Under a member in the members list (it asks first)."""
+    return f"Remove: {short_name(name)}"
+
+
+def confirm_remove_button(name: str) -> str:
+    """The second tap of removing a member."""
+    return f"Yes, remove {short_name(name)}"
+
+
+def hand_over(team: str, others: int, erasing: bool) -> str:
+    """The only facilitator tried to leave, or to erase their data: hand over or close."""
+    then = "send /deletemydata again" if erasing else "send /leave again"
+    if not others:
+        return (
+            f"You're the only one in <b>{esc(team)}</b>. To leave it, close it: its code "
+            f"and anything posted to it are deleted. Then {then}."
+        )
+    what = "your data can be deleted" if erasing else "you can leave"
+    who = "its other member" if others == 1 else f"one of its {others} other members"
+    return (
+        f"You're the only facilitator of <b>{esc(team)}</b>, so before {what} the team "
+        f"needs another one. Make {who} a co-facilitator, or close the team. Then {then}."
+    )
+
+
+def closes_with_you(teams: list[str]) -> str:
+    """Added to the /deletemydata question: the teams the learner is alone in."""
+    names = ", ".join(f"<b>{esc(name)}</b>" for name in teams)
+    return f"\n\nTeams you're the only one in are closed with it: {names}."
+
+
+def confirm_close(name: str, others: int) -> str:
+    """Before closing a team: what it ends and deletes."""
+    told = f", and {plural(others, 'other member')} will be told" if others else ""
+    return (
+        f"Close <b>{esc(name)}</b> for good?\n\nIts challenge ends{told}. Its join code, "
+        "pending invitations and announcements are deleted. Everyone keeps their own "
+        "lessons and streaks. This cannot be undone."
+    )
+
+
+def team_closed(name: str, told: int) -> str:
+    """After closing a team."""
+    others = f" I've told its {plural(told, 'other member')}." if told else ""
+    return f"<b>{esc(name)}</b> is closed.{others}"
+
+
+def team_closed_notice(name: str) -> str:
+    """To every member of a team that was closed."""
+    return (
+        f"<b>{esc(name)}</b> has been closed by its facilitator. Thank you for learning "
+        "together. Your own lessons, streak and progress go on as before."
+    )
+
+
+def members_page(page: MembersPage, viewer_id: int, note: str = "") -> str:
+    """/teamadmin → Members: one page of the list, numbered, with what changed on top."""
+    last = page.first + len(page.members) - 1
+    lines = [f"{note}\n"] if note else []
+    lines.append(f"<b>{esc(page.team_name)}</b>: members {page.first} to {last} of {page.total}")
+    for number, member in enumerate(page.members, page.first):
+        role = " (facilitator)" if member.role == "facilitator" else ""
+        you = " (you)" if member.learner_id == viewer_id else ""
+        lines.append(f"{number}. {esc(member.first_name or 'A member')}{role}{you}")
+    return "\n".join(lines)
+
+
+def confirm_remove(member: str, team: str) -> str:
+    """Before removing a member."""
+    return (
+        f"Remove <b>{esc(member or 'this member')}</b> from <b>{esc(team)}</b>?\n\n"
+        "Facilitators stop seeing their progress and they stop receiving the team's "
+        "announcements. They can join again only with the current code."
+    )
+
+
+def organisation(view: OrgView) -> str:
+    """/org: the team's organisation code and its teams."""
+    shown = ", ".join(esc(name) for name in view.teams[:MAX_TEAMS])
+    more = f" and {len(view.teams) - MAX_TEAMS} more" if len(view.teams) > MAX_TEAMS else ""
+    code = display(view.code)
+    return (
+        f"<b>{esc(view.team_name)}</b> is in the organisation <code>{code}</code>, with "
+        f"{plural(len(view.teams), 'team')}: {shown}{more}.\n\n" + ORG_USAGE_NOTE.format(code=code)
+    )
+
+
+def choose_team(total: int, shown: int, question: str = CHOOSE_TEAM) -> str:
+    """Which team? (with a note when the list of teams is cut short)."""
+    if total <= shown:
+        return question
+    return f"{question} (Your first {shown} of {total} teams are shown.)"
 
 
 # -- announcements ---------------------------------------------------------------------

@@ -235,6 +235,12 @@ def fay_waits_for_nothing(h: Harness, scene: Scene) -> None:
     assert profile(h, FAY).pending_step is None
 
 
+def fay_sees_the_last_page(h: Harness, scene: Scene) -> None:
+    assert text_of(h.emulator.bot_messages(FAY)[-1]).startswith(
+        "Riverside clinic: members 1 to 2 of 2"
+    )
+
+
 # -- the corpus ------------------------------------------------------------------------
 
 STALE = "That button is no longer active"
@@ -255,6 +261,8 @@ UNKNOWN_CODE = "don't recognise that join code"
 BAD_NAME = "1 to 64 characters of plain text"
 REFUSED = "Nothing was changed"
 BAD_MOMENT = "couldn't read that time"
+HAND_OVER = "only facilitator of Riverside clinic"
+UNKNOWN_ORG = "don't recognise that organisation code"
 ISDIGIT = "'²' passes str.isdigit() but int('²') raises ValueError: the handler crashes"
 OVERFLOW = "an id beyond 64 bits reaches SQLite, which raises OverflowError: the handler crashes"
 ANNOUNCE = "announce:{riverside}"
@@ -584,6 +592,42 @@ CASES: list[tuple[Any, ...]] = [
     ("tk: huge team id", Press(FAY, f"tk:r:{BIG_ID}", STALE)),
     ("ti: info on an unknown track", Press(ANN, "ti:astrology", STALE)),
     ("ti: info on a path", Press(ANN, "ti:../../etc/passwd", STALE)),
+    # the only facilitator cannot leave or erase by one tap; closing asks first
+    ("leave: the only facilitator is asked to hand over", Say(FAY, "/leave", HAND_OVER)),
+    ("tx: leave as the only facilitator", Press(FAY, "tx:leave:{riverside}", HAND_OVER)),
+    ("deletemydata: the only facilitator hands over", Say(FAY, "/deletemydata", HAND_OVER)),
+    ("pv: forged delete by the only facilitator", Press(FAY, "pv:delete", HAND_OVER)),
+    ("ta: close another team", Press(FAY, "ta:c:{hillside}", NOT_FACILITATOR)),
+    ("tk: close another team", Press(FAY, "tk:c:{hillside}", NOT_FACILITATOR)),
+    ("tk: close a team as a member", Press(ANN, "tk:c:{riverside}", NOT_FACILITATOR)),
+    ("tk: close a team one is not in", Press(ZED, "tk:c:{riverside}", NOT_FACILITATOR)),
+    # the members list: pages and actions, forged
+    ("mp: another team's members", Press(FAY, "mp:{hillside}:0", NOT_FACILITATOR)),
+    ("mp: members as a member", Press(ANN, "mp:{riverside}:0", NOT_FACILITATOR)),
+    ("mp: negative page", Press(FAY, "mp:{riverside}:-1", STALE)),
+    ("mp: huge page", Press(FAY, f"mp:{{riverside}}:{BIG_ID}", STALE)),
+    (
+        "mp: a page past the end shows the last",
+        Press(FAY, "mp:{riverside}:999999", None, verify=fay_sees_the_last_page),
+    ),
+    ("ta: page 0 written out is not ours", Press(FAY, "ta:x:{riverside}:{ann}:0", STALE)),
+    ("ta: confirm removing oneself", Press(FAY, "ta:d:{riverside}:{fay}", "use /leave")),
+    ("ta: confirm removing a stranger", Press(FAY, "ta:d:{riverside}:{ben}", NOT_MEMBER)),
+    ("ta: confirm removing as a member", Press(ANN, "ta:d:{riverside}:{fay}:2", NOT_FACILITATOR)),
+    # organisations
+    ("org: from a member", Say(ANN, "/org ABCDE-23456", NOWHERE)),
+    ("org: an unknown code", Say(FAY, "/org ZZZZZ-ZZZZZ", UNKNOWN_ORG)),
+    (
+        "org: a join code is not an organisation code",
+        Say(FAY, "/org {hillside_code}", UNKNOWN_ORG),
+    ),
+    ("org: 10 KB code", Say(FAY, "/org " + "Z" * HUGE, UNKNOWN_ORG)),
+    ("org: HTML", Say(FAY, "/org <b>x</b>", UNKNOWN_ORG)),
+    ("tx: another team's organisation", Press(FAY, "tx:org:{hillside}", NOT_FACILITATOR)),
+    ("og: put another team in", Press(FAY, "og:{hillside}:ABCDE23456", NOT_FACILITATOR)),
+    ("og: an unknown code", Press(FAY, "og:{riverside}:ABCDE23456", UNKNOWN_ORG)),
+    ("og: a code not as we write it", Press(FAY, "og:{riverside}:abcde-23456", STALE)),
+    ("og: no code", Press(FAY, "og:{riverside}:", STALE)),
 ]
 
 

@@ -66,6 +66,12 @@ async def test_deletemydata_asks_then_erases_every_row_and_nobody_elses(harness:
     in_each_others_teams_with_announcements(h)
     assert all(count > 0 for count in rows_about(h, ANN).values()), rows_about(h, ANN)
 
+    # Ann is the only facilitator of her clinic, where Ben is: she hands over first.
+    offer = "\n".join(text_of(m) for m in await h.say(ANN, "/deletemydata"))
+    assert "only facilitator of Ann's clinic" in offer
+    await h.tap(ANN, "Choose a co-facilitator")
+    await h.tap(ANN, "Make facilitator: Ben")
+
     await h.say(ANN, "/deletemydata")
     kept = "\n".join(text_of(m) for m in await h.tap(ANN, "Keep my data"))
     assert "Nothing was deleted" in kept and rows_about(h, ANN)["learner"] == 1
@@ -80,3 +86,8 @@ async def test_deletemydata_asks_then_erases_every_row_and_nobody_elses(harness:
         left[t] > 0 for t in ("learner", "delivery", "answer", "membership", "announcement")
     )
     assert "don't store anything" in text_of((await h.say(ANN, "/mydata"))[0])
+    teams = h.services.teams.teams_of(BEN)  # type: ignore[union-attr]
+    assert [(t.name, t.role, t.members) for t in teams] == [
+        ("Ann's clinic", "facilitator", 1),  # Ann's team lives on, with Ben facilitating
+        ("Ben's clinic", "facilitator", 1),
+    ]

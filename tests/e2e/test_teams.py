@@ -148,13 +148,23 @@ async def test_facilitators_rotate_codes_rename_and_manage_members(harness: Harn
 
     await h.say(FAY, "/teamadmin")
     await h.tap(FAY, "Members")
-    assert "Ann is now a facilitator too" in joined(await h.tap(FAY, "Make facilitator"))
+    assert await h.tap(FAY, "Make facilitator: Ann") == []  # the list changes in place
+    assert "Ann is now a facilitator too" in menu_text(h, FAY)
+    assert "2. Ann (facilitator)" in menu_text(h, FAY)
     await h.say(ANN, "/teamadmin")
     await h.tap(ANN, "Rename")
     assert "The team is now called Eastside" in joined(await h.say(ANN, "Eastside"))
     await h.say(ANN, "/teamadmin")
     await h.tap(ANN, "Members")
-    assert "is no longer in the team" in joined(await h.tap(ANN, "Remove"))
+    assert await h.tap(ANN, "Remove: Fay") == []  # removing asks first, in place
+    assert "Remove Fay from Eastside?" in menu_text(h, ANN)
+    await h.tap(ANN, "Back, change nothing")
+    assert "1. Fay (facilitator)" in menu_text(h, ANN)
+    assert h.services.teams.teams_of(FAY) != []  # type: ignore[union-attr]
+    await h.tap(ANN, "Remove: Fay")
+    await h.tap(ANN, "Yes, remove Fay")
+    assert "Fay is no longer in the team" in menu_text(h, ANN)
+    assert "1. Ann (facilitator) (you)" in menu_text(h, ANN)
     assert h.services.teams.teams_of(FAY) == []  # type: ignore[union-attr]
 
 
@@ -253,13 +263,18 @@ async def test_a_linked_group_gets_the_evening_digest(harness: Harness) -> None:
     assert not [m for m in h.emulator.bot_messages(group) if m.poll]
 
 
-async def test_teams_on_the_same_track_are_ranked_by_completion(harness: Harness) -> None:
+async def test_teams_of_one_organisation_on_the_same_track_are_ranked_by_completion(
+    harness: Harness,
+) -> None:
     h = harness
     code = await setup_team(h)
     await h.say(ANN, f"/join {code}")
     await h.tap(ANN, "Join and show my first name")
     learner(h, DEV, "Dev")
     await h.say(DEV, "/newteam Hillside")
+    org = re.search(r"organisation ([A-Z0-9]{5}-[A-Z0-9]{5})", joined(await h.say(FAY, "/org")))
+    assert org, "Fay's team gets an organisation code"
+    assert "Riverside clinic, Hillside" in joined(await h.say(DEV, f"/org {org[1]}"))
     await h.say(FAY, "/challenge cultural-humility 7")
     await h.say(DEV, "/challenge cultural-humility 7")
     for step in range(2 * 48 + 14):  # to Wednesday 13:00 in Berlin
@@ -270,7 +285,9 @@ async def test_teams_on_the_same_track_are_ranked_by_completion(harness: Harness
                 await h.answer_quiz(who)
     board = joined(await h.say(ANN, "/team"))
     # Riverside: Fay 3 of 3, Ann 1 of 2 possible (today is not yet missed) = 4 of 5.
-    assert "Teams on this track\n1. Hillside: 100%\n2. Riverside clinic: 80%" in board
+    assert (
+        "Teams of your organisation on this track\n1. Hillside: 100%\n2. Riverside clinic: 80%"
+    ) in board
 
 
 async def test_a_challenge_can_be_set_up_with_buttons(harness: Harness) -> None:

@@ -22,15 +22,18 @@ from bot.clock import SystemClock
 from bot.content.loader import load_library
 from bot.learning.join_codes import (
     ALPHABET,
+    INVITATION_DAYS,
     LENGTH,
     deep_link_payload,
     display,
+    invitation_open,
     new_code,
     normalise,
 )
 from bot.learning.moments import Moment, parse_moment
 from bot.learning.schedule import DAY_NAMES, parse_days, parse_time, parse_zone, zone_info
 from bot.limits import CALLBACK_DATA_BYTES
+from bot.services.teams import MEMBERS_PER_PAGE, MembersPage, MemberView
 from bot.telegram import keyboards, routes
 from bot.telegram import team_keyboards as tk
 from bot.telegram.texts import days_label
@@ -50,7 +53,8 @@ DATA_TEXT = st.one_of(
     st.builds(
         lambda prefix, rest: prefix + rest,
         st.sampled_from(["tr:", "tm:", "tz:", "dy:", "dy:t:", "st:", "pv:", "tj:y:", "tx:stats:",
-                         "ta:m:", "ta:x:1:", "tc:k:1:", "tc:d:1:x:", "tc:s:1:x:7:", "tc:c:"]),
+                         "ta:m:", "ta:x:1:", "ta:x:1:2:", "ta:c:", "tk:c:", "mp:", "mp:1:",
+                         "og:1:", "tc:k:1:", "tc:d:1:x:", "tc:s:1:x:7:", "tc:c:"]),
         st.text(alphabet=NEAR, max_size=30),
     ),
 )  # fmt: skip
@@ -232,6 +236,12 @@ def test_codes_read_back_however_they_are_typed(rnd: random.Random) -> None:
         assert normalise(typed) == code, typed
 
 
+@given(st.timedeltas(timedelta(0), timedelta(days=30)))
+def test_an_invitation_is_open_for_its_days_and_never_without_a_time(waited: timedelta) -> None:
+    assert invitation_open(NOW, NOW + waited) == (waited < timedelta(days=INVITATION_DAYS))
+    assert not invitation_open(None, NOW + waited)
+
+
 # -- callback data ------------------------------------------------------------------------
 
 LIBRARY = load_library(LESSONS, SystemClock().now().date())  # as build_services does
@@ -305,13 +315,24 @@ def test_every_learner_button_reads_back(days: frozenset[int]) -> None:
     assert routes.decode("pv:delete") == routes.ConfirmErase(erase=True)
 
 
-@given(IDS, IDS, TRACK_IDS, st.integers(1, 90), st.dates(date(2000, 1, 1), date(2099, 12, 31)))
+@given(
+    IDS,
+    IDS,
+    TRACK_IDS,
+    st.integers(1, 90),
+    st.dates(date(2000, 1, 1), date(2099, 12, 31)),
+    st.integers(0, 10**6),
+    st.randoms(use_true_random=False),
+)
 def test_every_team_button_reads_back(
-    team: int, other: int, track: str, days: int, start: date
+    team: int, other: int, track: str, days: int, start: date, page: int, rnd: random.Random
 ) -> None:
     monday = start + timedelta(days=(7 - start.weekday()) % 7 or 7)
     starts = (start, start + timedelta(days=1), monday)
     join, admin, member = routes.JoinChoice, routes.AdminOp, routes.MemberOp
+    confirmed = [op for op in routes.ConfirmOp if op is not routes.ConfirmOp.BACK]
+    back = routes.ConfirmAdmin(routes.ConfirmOp.BACK, team)
+    listing, code = routes.MembersPage(team, page), new_code(rnd.choice)
     expected: list[tuple[object, list[routes.Route]]] = [
         (tk.consent_keyboard(team), [routes.JoinAnswer(team, c) for c in join]),
         (
@@ -340,15 +361,56 @@ def test_every_team_button_reads_back(
         ),
         (tk.counting_keyboard(((other, "Hillside"),)), [routes.FollowChallenge(other)]),
         (tk.admin_keyboard(team), [routes.TeamAdmin(op, team) for op in admin]),
+        *[
+            (tk.confirm_keyboard(op, team), [routes.ConfirmAdmin(op, team), back])
+            for op in confirmed
+        ],
         (
-            tk.member_keyboard(team, other, "member"),
-            [routes.MemberAction(op, team, other) for op in member],
+            tk.hand_over_keyboard(team, 2),
+            [routes.TeamAdmin(admin.MEMBERS, team), routes.TeamAdmin(admin.CLOSE, team)],
         ),
+        (tk.hand_over_keyboard(team, 0), [routes.TeamAdmin(admin.CLOSE, team)]),
+        (
+            tk.confirm_remove_keyboard(team, other, "Ann", page),
+            [routes.MemberAction(member.CONFIRM_REMOVE, team, other, page), listing],
+        ),
+        (tk.org_teams_keyboard([(team, "Riverside")], code), [routes.JoinOrg(team, code)]),
     ]
     for markup, wanted in expected:
         data = buttons(markup)
         assert all(len(d.encode()) <= CALLBACK_DATA_BYTES for d in data), data
         assert [routes.decode(d) for d in data] == wanted
+
+
+@given(IDS, st.integers(0, 10**6), st.integers(1, 10**4), st.text(max_size=80))
+def test_a_members_page_has_a_row_per_other_member_and_pages_on(
+    team: int, page: int, total: int, name: str
+) -> None:
+    """Each other member's actions on this page (no row for oneself), then the pages."""
+    first = page * MEMBERS_PER_PAGE
+    count = max(0, min(MEMBERS_PER_PAGE, total - first))
+    people = tuple(
+        MemberView(first + i, name, "facilitator" if i == 1 else "member") for i in range(count)
+    )
+    listing = MembersPage(team, "Riverside", page, total, people)
+    viewer = first  # the facilitator looking is the first on the page
+    markup = tk.members_keyboard(listing, viewer)
+    rows = markup.inline_keyboard if markup else ()
+    assert markup is None or rows, "an empty keyboard is refused by Telegram"
+    member_rows = [row for row in rows if "ta:" in (row[0].callback_data or "")]
+    assert len(member_rows) == max(0, count - 1)
+    wanted = []
+    for who in people[1:]:
+        ops = [routes.MemberOp.REMOVE]
+        if who.role != "facilitator":
+            ops.insert(0, routes.MemberOp.MAKE_FACILITATOR)
+        wanted += [routes.MemberAction(op, team, who.learner_id, page) for op in ops]
+    pages = [routes.MembersPage(team, page - 1)] if page else []
+    pages += [routes.MembersPage(team, page + 1)] if listing.more else []
+    data = [b.callback_data for row in rows for b in row]
+    assert all(len(d.encode()) <= CALLBACK_DATA_BYTES for d in data)  # type: ignore[union-attr]
+    assert [routes.decode(d) for d in data] == wanted + pages
+    assert sum(len(row) for row in rows) <= 2 * MEMBERS_PER_PAGE + 2
 
 
 @given(st.text(max_size=10), st.integers(CALLBACK_DATA_BYTES, 200))

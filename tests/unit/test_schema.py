@@ -73,12 +73,25 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
             "state, parts_sent, created_at, excused) VALUES "
             "(5, 1, '2026-03-02', 'ch-01', 'ch', 0, 'claimed', 2, '2026-03-02 07:30', 0)"
         ))  # fmt: skip
-    assert schema.upgrade(engine) == head_revision() == "0002"
+        connection.execute(text(
+            "INSERT INTO team (id, name, join_code, zone, created_at) VALUES "
+            "(3, 'Riverside', 'ABCDE23456', 'UTC', '2026-03-02')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO membership (team_id, learner_id, role, state, show_name) VALUES "
+            "(3, 1, 'member', 'pending', 0)"
+        ))  # fmt: skip
+    assert schema.upgrade(engine) == head_revision() == "0003"
     with engine.connect() as connection:
         row = connection.execute(
             text("SELECT parts_sent, part_in_flight, uncertain FROM delivery WHERE id = 5")
         ).one()
     assert tuple(row) == (2, None, 0), "a delivery part-way through resumes as before"
+    with engine.connect() as connection:
+        team = connection.execute(text("SELECT name, org_code FROM team")).one()
+        invitation = connection.execute(text("SELECT state, requested_at FROM membership")).one()
+    assert tuple(team) == ("Riverside", None), "a team starts in no organisation"
+    assert tuple(invitation) == ("pending", None), "an untimed invitation counts as closed"
 
 
 def test_backup_is_consistent_while_another_connection_writes(tmp_path: Path) -> None:

@@ -27,13 +27,18 @@ def unstopped_challenges(session: Session, team_id: int) -> Sequence[Challenge]:
 
 
 def unstopped_challenges_on_track(
-    session: Session, track_id: str
+    session: Session, track_id: str, org_code: str
 ) -> Sequence[tuple[Challenge, Team]]:
-    """Every team's challenge on ``track_id`` that was not stopped early, with its team."""
+    """The challenges on ``track_id`` of the organisation's teams that were not stopped
+    early, with their teams."""
     return session.exec(
         select(Challenge, Team)
         .join(Team, col(Team.id) == Challenge.team_id)
-        .where(Challenge.track_id == track_id, col(Challenge.stopped).is_(False))
+        .where(
+            Challenge.track_id == track_id,
+            col(Challenge.stopped).is_(False),
+            Team.org_code == org_code,
+        )
     ).all()
 
 

@@ -52,7 +52,8 @@ async def challenge_typed(
         teams = [(t.id, t.name) for t in context.services.teams.teams_of(user_id)]
         choices = [(tid, name) for tid, name in teams if tid in team_ids]
         keyboard = kb.start_for_teams_keyboard(choices, track_id, days, start)
-        await steps.say(context, chat_id, texts.CHOOSE_TEAM, keyboard)
+        text = texts.choose_team(len(choices), len(kb.capped(choices)))
+        await steps.say(context, chat_id, text, keyboard)
         return
     ask = routes.ChallengeStart(team_ids[0], track_id, days, start)
     await start_challenge(context, chat_id, user_id, ask)

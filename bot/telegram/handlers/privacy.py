@@ -1,4 +1,8 @@
-"""/mydata and /deletemydata: the learner's data belongs to the learner."""
+"""/mydata and /deletemydata: the learner's data belongs to the learner.
+
+Erasing never leaves a team without a facilitator: the only facilitator of a team with
+others in it is asked to hand over or close it first (``teams.hand_over_first``).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import json
 
 from telegram import Update
 
+from bot.services.privacy import PrivacyProblem
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
-from bot.telegram.handlers import steps
+from bot.telegram.handlers import steps, teams
 
 
 async def my_data(update: Update, context: AttuneContext) -> None:
@@ -33,7 +38,12 @@ async def delete_my_data(update: Update, context: AttuneContext) -> None:
     if context.services.learners.get(user.id) is None:
         await message.reply_text(texts.NOTHING_STORED)
         return
-    await message.reply_text(texts.CONFIRM_DELETE, reply_markup=keyboards.delete_keyboard())
+    if await teams.hand_over_first(context, message.chat_id, user.id, erasing=True):
+        return
+    sole = context.services.teams.sole_facilitations(user.id)
+    alone_in = [team.name for team in sole if not team.others]
+    text = texts.CONFIRM_DELETE + (texts.closes_with_you(alone_in) if alone_in else "")
+    await message.reply_text(text, reply_markup=keyboards.delete_keyboard())
 
 
 async def on_confirm(update: Update, context: AttuneContext) -> None:
@@ -48,7 +58,11 @@ async def on_confirm(update: Update, context: AttuneContext) -> None:
     if not route.erase:
         await context.bot.send_message(user_id, texts.KEPT)
         return
-    erased = await asyncio.to_thread(context.services.privacy.erase, user_id)
+    try:
+        erased = await asyncio.to_thread(context.services.privacy.erase, user_id)
+    except PrivacyProblem:  # someone joined a team they were alone in: hand over first
+        await teams.hand_over_first(context, user_id, user_id, erasing=True)
+        return
     await context.bot.send_message(user_id, texts.DELETED if erased else texts.NOTHING_STORED)
 
 

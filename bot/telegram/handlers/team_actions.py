@@ -9,12 +9,12 @@ from bot.services.base import Refusal
 from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
-from bot.telegram.handlers import challenges, steps, teams
+from bot.telegram.handlers import challenges, organisations, steps, teams
 
 # The buttons this module answers (registered with ``routes.matches(*TEAM_ROUTES)``).
 TEAM_ROUTES = (
     routes.JoinAnswer, routes.TeamMenu, routes.TeamAdmin, routes.ConfirmAdmin,
-    routes.MemberAction,
+    routes.MemberAction, routes.MembersPage, routes.JoinOrg,
     routes.ChallengeTrack, routes.ChallengeLength, routes.ChallengeStart,
     routes.FollowChallenge,
 )  # fmt: skip
@@ -35,9 +35,10 @@ async def run_menu(
         await challenges.open_challenge(context, chat_id, user_id, team_id)
     elif action is routes.TeamMenuAction.ADMIN:
         await teams.show_admin(context, chat_id, user_id, team_id)
+    elif action is routes.TeamMenuAction.ORG:
+        await organisations.show(context, chat_id, user_id, team_id)
     else:
-        team = context.services.teams.leave(user_id, team_id)
-        await steps.say(context, chat_id, texts.left_team(team.name))
+        await teams.leave_team(context, chat_id, user_id, team_id)
 
 
 async def _run_route(
@@ -51,8 +52,8 @@ async def _run_route(
             await run_menu(context, chat_id, user_id, route)
         case routes.TeamAdmin():
             await teams.admin_action(context, chat_id, user_id, route)
-        case routes.MemberAction():
-            await teams.member_action(context, chat_id, user_id, route)
+        case routes.JoinOrg(team_id, code):
+            await organisations.join(context, chat_id, user_id, team_id, code)
         case routes.FollowChallenge(challenge_id):
             await challenges.choose_counting(context, chat_id, user_id, challenge_id)
         case routes.ChallengeTrack() | routes.ChallengeLength() | routes.ChallengeStart():
@@ -67,8 +68,8 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
         return
     await query.answer()
     chat_id, user_id = update.effective_chat.id, query.from_user.id
-    if isinstance(route, routes.TeamAdmin | routes.ConfirmAdmin) and teams.asks_first(route):
-        await _in_menu(context, query, chat_id, user_id, route)
+    if isinstance(route, teams.InPlace) and teams.edits_in_place(route):
+        await _in_place(context, query, chat_id, user_id, route)
         return
     await steps.clear_buttons(query)
     try:
@@ -77,16 +78,17 @@ async def on_team_button(update: Update, context: AttuneContext) -> None:
         await teams.refuse(context, chat_id, problem)
 
 
-async def _in_menu(
+async def _in_place(
     context: AttuneContext,
     query: CallbackQuery,
     chat_id: int,
     user_id: int,
-    route: routes.TeamAdmin | routes.ConfirmAdmin,
+    route: teams.InPlace,
 ) -> None:
-    """A destructive admin button: confirm in place; a refusal leaves the menu as it was."""
+    """A button that edits its own message (a destructive admin button asks first, the
+    members list pages and acts); a refusal clears its buttons and says why."""
     try:
-        await teams.in_menu(context, query, user_id, route)
+        await teams.in_place(context, query, user_id, route)
     except Refusal as problem:
         await steps.clear_buttons(query)
         await teams.refuse(context, chat_id, problem)
@@ -112,7 +114,8 @@ async def for_team(
         return
     if len(mine) > 1:
         keyboard = kb.teams_keyboard(action, [(t.id, t.name) for t in mine])
-        await steps.say(context, chat.id, texts.CHOOSE_TEAM, keyboard)
+        shown = len(kb.capped(mine))
+        await steps.say(context, chat.id, texts.choose_team(len(mine), shown), keyboard)
         return
     try:
         await run_menu(context, chat.id, user.id, routes.TeamMenu(action, mine[0].id))
@@ -152,22 +155,42 @@ async def leave(update: Update, context: AttuneContext) -> None:
     await for_team(update, context, routes.TeamMenuAction.LEAVE, facilitator_only=False)
 
 
-async def challenge(update: Update, context: AttuneContext) -> None:
-    """/challenge: guided by buttons, or typed as ``/challenge <track> <days> [date]``."""
+async def typed_by_facilitator(
+    update: Update, context: AttuneContext, action: routes.TeamMenuAction
+) -> tuple[int, int, str, list[tuple[int, str]]] | None:
+    """A facilitator's command with an argument: ``(user id, chat id, argument, the teams
+    they facilitate)``. Without an argument, ``action`` runs on their (chosen) team; a
+    learner who facilitates nothing is told so. ``None`` when nothing is left to do."""
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
-        return
+        return None
     argument = " ".join(context.args or [])
     if not argument:
-        await for_team(update, context, routes.TeamMenuAction.CHALLENGE, facilitator_only=True)
-        return
-    facilitated = [
-        t.id for t in context.services.teams.teams_of(user.id) if t.role == "facilitator"
-    ]
+        await for_team(update, context, action, facilitator_only=True)
+        return None
+    mine = context.services.teams.teams_of(user.id)
+    facilitated = [(t.id, t.name) for t in mine if t.role == "facilitator"]
     if not facilitated:
         await steps.say(context, chat.id, texts.NOT_FACILITATOR_ANYWHERE)
-        return
-    await challenges.challenge_typed(context, chat.id, user.id, argument[:200], facilitated)
+        return None
+    return user.id, chat.id, argument, facilitated
+
+
+async def organisation(update: Update, context: AttuneContext) -> None:
+    """/org: a team's organisation code; ``/org CODE`` puts a team into that one."""
+    given = await typed_by_facilitator(update, context, routes.TeamMenuAction.ORG)
+    if given is not None:
+        user_id, chat_id, argument, facilitated = given
+        await organisations.join_typed(context, chat_id, user_id, argument[:300], facilitated)
+
+
+async def challenge(update: Update, context: AttuneContext) -> None:
+    """/challenge: guided by buttons, or typed as ``/challenge <track> <days> [date]``."""
+    given = await typed_by_facilitator(update, context, routes.TeamMenuAction.CHALLENGE)
+    if given is not None:
+        user_id, chat_id, argument, facilitated = given
+        team_ids = [team_id for team_id, _ in facilitated]
+        await challenges.challenge_typed(context, chat_id, user_id, argument[:200], team_ids)
 
 
 def register(application: AttuneApplication) -> None:
@@ -177,7 +200,7 @@ def register(application: AttuneApplication) -> None:
         {
             "newteam": teams.new_team, "join": teams.join, "myteams": teams.my_teams,
             "leave": leave, "team": team_board, "teamstats": team_stats, "export": export,
-            "teamadmin": team_admin, "challenge": challenge,
+            "teamadmin": team_admin, "challenge": challenge, "org": organisation,
         },
     )  # fmt: skip
     add_buttons(application, on_team_button, *TEAM_ROUTES)

@@ -2,11 +2,14 @@
 
 Handlers parse and reply; the services decide and re-check permissions, and any refusal
 arrives as a ``Refusal`` (``TeamProblem`` and its kin) that ``refuse`` turns into a kind reply.
+The /teamadmin menu and the members list change in place: a destructive button asks
+first in the same message, and the list shows what changed on top.
 """
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.learning.join_codes import deep_link_payload, display
 from bot.services.base import Refusal
@@ -15,6 +18,10 @@ from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
 from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
+from bot.telegram.sending import notices
+
+# Why the only facilitator may not leave yet: they hand over or close the team first.
+HAND_OVER = frozenset({"last_facilitator", "only_member"})
 
 
 async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None:
@@ -142,15 +149,40 @@ async def show_admin(context: AttuneContext, chat_id: int, user_id: int, team_id
     await steps.say(context, chat_id, text, kb.admin_keyboard(team_id))
 
 
+async def leave_team(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
+    """/leave for one team; its only facilitator is offered a hand-over or closing."""
+    try:
+        team = context.services.teams.leave(user_id, team_id)
+    except TeamProblem as problem:
+        if problem.code not in HAND_OVER:
+            raise
+        if not await hand_over_first(context, chat_id, user_id, erasing=False, team_id=team_id):
+            await refuse(context, chat_id, problem)
+        return
+    await steps.say(context, chat_id, texts.left_team(team.name))
+
+
+async def hand_over_first(
+    context: AttuneContext, chat_id: int, user_id: int, *, erasing: bool, team_id: int = 0
+) -> bool:
+    """If the learner is the only facilitator of ``team_id`` (leaving it) or of a team
+    with others in it (erasing their data), explain and offer a hand-over or closing.
+    Whether it was offered."""
+    sole = context.services.teams.sole_facilitations(user_id)
+    found = [t for t in sole if (t.others > 0 if erasing else t.id == team_id)]
+    if not found:
+        return False
+    team = found[0]
+    text = texts.hand_over(team.name, team.others, erasing)
+    await steps.say(context, chat_id, text, kb.hand_over_keyboard(team.id, team.others))
+    return True
+
+
 async def show_members(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
-    """Consenting members, each with its actions (none on one's own row)."""
-    for member in context.services.teams.members(user_id, team_id):
-        label = texts.esc(member.first_name or "A member")
-        if member.role == "facilitator":
-            label += " (facilitator)"
-        mine = member.learner_id == user_id
-        keyboard = None if mine else kb.member_keyboard(team_id, member.learner_id, member.role)
-        await steps.say(context, chat_id, label, keyboard)
+    """The first page of consenting members, with the actions on each (none on one's own)."""
+    page = context.services.teams.members_page(user_id, team_id, 0)
+    keyboard = kb.members_keyboard(page, user_id)
+    await steps.say(context, chat_id, texts.members_page(page, user_id), keyboard)
 
 
 async def admin_action(
@@ -171,7 +203,14 @@ async def admin_action(
 CONFIRMED_BY = {
     routes.AdminOp.NEW_CODE: routes.ConfirmOp.NEW_CODE,
     routes.AdminOp.STOP_CHALLENGE: routes.ConfirmOp.STOP_CHALLENGE,
+    routes.AdminOp.CLOSE: routes.ConfirmOp.CLOSE,
 }
+QUESTIONS = {
+    routes.ConfirmOp.NEW_CODE: lambda team: texts.confirm_new_code(team.name),
+    routes.ConfirmOp.STOP_CHALLENGE: lambda team: texts.confirm_stop(team.name),
+    routes.ConfirmOp.CLOSE: lambda team: texts.confirm_close(team.name, team.members - 1),
+}
+InPlace = routes.TeamAdmin | routes.ConfirmAdmin | routes.MembersPage | routes.MemberAction
 
 
 def asks_first(route: routes.Route) -> bool:
@@ -179,6 +218,62 @@ def asks_first(route: routes.Route) -> bool:
     return isinstance(route, routes.ConfirmAdmin) or (
         isinstance(route, routes.TeamAdmin) and route.op in CONFIRMED_BY
     )
+
+
+def edits_in_place(route: routes.Route) -> bool:
+    """Does this button change the message it is under (rather than answer below it)?"""
+    return asks_first(route) or isinstance(route, routes.MembersPage | routes.MemberAction)
+
+
+async def in_place(
+    context: AttuneContext, query: CallbackQuery, user_id: int, route: InPlace
+) -> None:
+    """A button that edits its own message: the admin menu's, or the members list's."""
+    if isinstance(route, routes.MembersPage | routes.MemberAction):
+        await in_members(context, query, user_id, route)
+    else:
+        await in_menu(context, query, user_id, route)
+
+
+async def edit(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Change the pressed message; pressing twice (nothing to change) is no error."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise
+
+
+async def in_members(
+    context: AttuneContext,
+    query: CallbackQuery,
+    user_id: int,
+    route: routes.MembersPage | routes.MemberAction,
+) -> None:
+    """Page through the members list, or act on one member (removing asks first); the
+    list then shows the page as it is now, with what changed on top."""
+    teams, note = context.services.teams, ""
+    if isinstance(route, routes.MemberAction):
+        team_id, member_id, page = route.team_id, route.learner_id, route.page
+        if route.op is routes.MemberOp.REMOVE:
+            member = teams.member(user_id, team_id, member_id)
+            team = teams.members_page(user_id, team_id, page)
+            keyboard = kb.confirm_remove_keyboard(team_id, member_id, member.first_name, page)
+            await edit(query, texts.confirm_remove(member.first_name, team.team_name), keyboard)
+            return
+        if route.op is routes.MemberOp.MAKE_FACILITATOR:
+            note = texts.facilitator_added(
+                teams.make_facilitator(user_id, team_id, member_id).first_name
+            )
+        else:
+            note = texts.member_removed(
+                teams.remove_member(user_id, team_id, member_id).first_name
+            )
+    listing = teams.members_page(user_id, route.team_id, route.page)
+    text = texts.members_page(listing, user_id, note)
+    await edit(query, text, kb.members_keyboard(listing, user_id))
 
 
 async def in_menu(
@@ -194,10 +289,13 @@ async def in_menu(
         raise TeamProblem("not_facilitator")
     if isinstance(route, routes.TeamAdmin):
         op = CONFIRMED_BY[route.op]
-        ask = texts.confirm_new_code if op is routes.ConfirmOp.NEW_CODE else texts.confirm_stop
-        await query.edit_message_text(
-            ask(team.name), reply_markup=kb.confirm_keyboard(op, team.id)
-        )
+        await edit(query, QUESTIONS[op](team), kb.confirm_keyboard(op, team.id))
+        return
+    if route.op is routes.ConfirmOp.CLOSE:
+        closed = context.services.teams.close(user_id, team.id)
+        await edit(query, texts.team_closed(closed.name, len(closed.member_chats)))
+        for chat_id in closed.member_chats:
+            await notices.post(context, chat_id, texts.team_closed_notice(closed.name))
         return
     note = texts.NOTHING_CHANGED
     if route.op is routes.ConfirmOp.NEW_CODE:
@@ -217,16 +315,3 @@ async def show_menu_in(
     assert team is not None
     text = texts.team_admin_updated(team.name, display(team.code), team.members, note)
     await query.edit_message_text(text, reply_markup=kb.admin_keyboard(team_id))
-
-
-async def member_action(
-    context: AttuneContext, chat_id: int, user_id: int, route: routes.MemberAction
-) -> None:
-    """A button under one member: make them a facilitator, or remove them."""
-    teams = context.services.teams
-    if route.op is routes.MemberOp.MAKE_FACILITATOR:
-        member = teams.make_facilitator(user_id, route.team_id, route.learner_id)
-        await steps.say(context, chat_id, texts.facilitator_added(member.first_name))
-    else:
-        member = teams.remove_member(user_id, route.team_id, route.learner_id)
-        await steps.say(context, chat_id, texts.member_removed(member.first_name))
