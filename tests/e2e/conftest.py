@@ -18,7 +18,14 @@ START = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+def lessons_dir() -> Path:
+    """The lesson library the bot loads: the small fixture library, unless a test module
+    overrides this fixture (challenges need tracks with more than two lessons)."""
+    return LESSONS
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, lessons_dir: Path) -> AsyncIterator[Harness]:
     clock = ManualClock(START)
     emulator = BotApiEmulator(TOKEN, clock=clock.now)
     await emulator.start()
@@ -26,7 +33,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         token=Secret(TOKEN),
         database_url=f"sqlite:///{tmp_path / 'attune.db'}",
         api_base_url=emulator.base_url,
-        lessons_dir=LESSONS,
+        lessons_dir=lessons_dir,
         tick_seconds=3600,
         heartbeat_file=tmp_path / "heartbeat",
     )

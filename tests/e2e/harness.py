@@ -32,6 +32,7 @@ from bot.telegram.sending import announcements as fanout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
+LIBRARY = Path(__file__).resolve().parents[2] / "lessons"  # the shipped library
 
 
 @dataclass

@@ -6,14 +6,22 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import Harness, text_of
+from tests.e2e.harness import LIBRARY, Harness, text_of
 
 FAY, ANN, BEN, CHO, DEV = 8001, 8002, 8003, 8004, 8005  # Fay facilitates
 # Monday 2 March 2026 05:00 UTC: before 07:30 in Berlin, the night before in Chicago.
 MONDAY = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def lessons_dir() -> Path:
+    """The shipped library: a challenge is never longer than its track, and the fixture
+    tracks have two lessons each."""
+    return LIBRARY
 
 
 def joined(messages: list) -> str:  # type: ignore[type-arg]
