@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from bot.content.model import Lesson, Source, Track
+from bot.learning.days import DayName, name_lesson_day
 from bot.learning.names import visible_name
 from bot.learning.schedule import DAY_NAMES, zone_info
 from bot.learning.streaks import REST_DAY_EVERY
@@ -328,7 +329,8 @@ def day_complete(summary: DaySummary) -> str:
     """Warm close of the day: effort counts, not score."""
     streak = summary.streak
     lines = [
-        f"That's today done: <b>{esc(summary.lesson_title)}</b>.",
+        f"{lesson_day_done(summary.lesson_day, summary.today)}: "
+        f"<b>{esc(summary.lesson_title)}</b>.",
         f"You answered {_questions(summary.total)} and got {summary.correct} right. "
         "Trying to recall is what makes it stick, right or wrong.",
     ]
@@ -340,6 +342,17 @@ def day_complete(summary: DaySummary) -> str:
         lines.append("You've earned a rest day: if a day gets away from you, it's covered.")
     lines.append("See you next time.")
     return "\n".join(lines)
+
+
+def lesson_day_done(lesson_day: date, today: date) -> str:
+    """How the close of a day opens: today's, or for a late answer the lesson's own day
+    ("That's Friday's lesson done"; with the date once it is a week or more back)."""
+    name = name_lesson_day(lesson_day, today)
+    if name is DayName.TODAY:
+        return "That's today done"
+    if name is DayName.WEEKDAY:
+        return f"That's {lesson_day:%A}'s lesson done"
+    return f"That's the lesson of {lesson_day:%A} {lesson_day.day} {lesson_day:%B} done"
 
 
 def _questions(total: int) -> str:
