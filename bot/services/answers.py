@@ -11,7 +11,7 @@ with the precompiled statements of ``bot.store.queries.answers``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import Connection
@@ -40,13 +40,19 @@ class AnswerStatus(Enum):
 
 @dataclass(frozen=True, slots=True)
 class DaySummary:
-    """Shown when the last question of the day is answered."""
+    """Shown when the last question of the day is answered.
+
+    ``lesson_day`` is the delivery's local date and ``today`` the learner's date now: an
+    answer after midnight completes that earlier day, not today.
+    """
 
     lesson_title: str
     correct: int
     total: int
     streak: Streak
     review: bool
+    lesson_day: date
+    today: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,5 +113,14 @@ class Answers(Service):
             return None
         correct = correct_answers(connection, day)
         days = scheduled_days(connection, user_id)
-        streak = compute_streak(days, local_date(now, found.zone or "UTC"))
-        return DaySummary(lesson.title, correct, len(lesson.questions), streak, found.review)
+        today = local_date(now, found.zone or "UTC")
+        streak = compute_streak(days, today)
+        return DaySummary(
+            lesson.title,
+            correct,
+            len(lesson.questions),
+            streak,
+            found.review,
+            found.local_date,
+            today,
+        )

@@ -1,10 +1,12 @@
 """Team challenges: start one, see the board, facilitator stats, summaries and digests.
 
 During a challenge each member's daily lesson is the challenge's lesson for that day
-(delivery decides which challenge counts when it claims a lesson), so the whole team is
-on the same lesson on the same day, each at their own local time, and a late joiner
-starts where the team is. Completion is read from deliveries, so nothing here can drift
-from what was sent.
+(``counting_challenge`` decides which challenge counts, for delivery and for /team), so
+the whole team is on the same lesson on the same day, each at their own local time, and
+a late joiner starts where the team is. A challenge teaches a new lesson every day, so it
+is never longer than its track, and it starts on a day every member can still have day 1:
+today if nobody has had today's lesson yet, otherwise (by default) tomorrow. Completion is
+read from deliveries, so nothing here can drift from what was sent.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from sqlmodel import Session
 from bot.learning.challenges import (
     Board,
     MemberDays,
+    MemberToday,
     build_board,
     challenge_date,
     daily_completion,
     day_index,
+    earliest_start,
     is_running,
+    longest,
     valid_length,
 )
 from bot.learning.schedule import local_date, zone_info
@@ -29,20 +34,39 @@ from bot.learning.streaks import compute_streak
 from bot.services.base import Refusal, Service
 from bot.store.models import Challenge, ChallengeChoice, Learner, Team
 from bot.store.queries.challenges import (
+    ChallengeDays,
+    challenge_days,
     challenges_awaiting_summary,
-    completed_challenge_days,
+    counting_challenge,
     latest_challenge,
     unstopped_challenges,
     unstopped_challenges_on_track,
 )
-from bot.store.queries.deliveries import scheduled_days
+from bot.store.queries.deliveries import delivery_on, scheduled_days
 from bot.store.queries.teams import active_members, is_active_member, is_facilitator
 
 DIGEST_AT = time(20, 0)
+NO_DAYS = ChallengeDays(frozenset(), frozenset())
 
 
 class ChallengeProblem(Refusal):
     """Why a challenge action was refused; ``code`` selects the reply."""
+
+
+class ChallengeTooLong(ChallengeProblem):
+    """A length the track cannot fill with a new lesson a day (or under one day)."""
+
+    def __init__(self, track_title: str, lessons: int, longest: int) -> None:
+        super().__init__("too_long")
+        self.track_title, self.lessons, self.longest = track_title, lessons, longest
+
+
+class StartTooSoon(ChallengeProblem):
+    """A start date on which some member could no longer have day 1."""
+
+    def __init__(self, earliest: date) -> None:
+        super().__init__("day_one_missed")
+        self.earliest = earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +80,16 @@ class ChallengeView:
     track_title: str
     start_date: date
     days: int
+    deferred: bool = False  # no start was given, and today would have left someone out
+
+
+@dataclass(frozen=True, slots=True)
+class YourCounting:
+    """For a viewer in several running challenges: which one sets their daily lesson."""
+
+    counts_here: bool
+    counting_team: str
+    challenge_id: int  # this board's challenge, to follow it instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +100,7 @@ class BoardView:
     status: str
     board: Board
     ranking: tuple[tuple[str, float], ...]
+    yours: YourCounting | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +111,17 @@ class MemberStats:
     completed: int
     streak: int
     days: frozenset[int]
+    offered: frozenset[int] = frozenset()  # the days whose lesson reached them
+
+
+@dataclass(frozen=True, slots=True)
+class DayStats:
+    """One challenge day in /teamstats: who completed it, of the members it reached."""
+
+    number: int
+    day: date
+    done: int
+    had: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +129,7 @@ class StatsView:
     """/teamstats: per-day completion and per-member progress."""
 
     challenge: ChallengeView
-    per_day: tuple[tuple[int, date, int], ...]
+    per_day: tuple[DayStats, ...]
     members: tuple[MemberStats, ...]
 
 
@@ -104,31 +150,63 @@ class Challenges(Service):
     def start(
         self, actor_id: int, team_id: int, track_id: str, days: int, start: date | None
     ) -> ChallengeView:
-        """Start (or schedule) a challenge; one at a time per team."""
+        """Start (or schedule) a challenge; one at a time per team.
+
+        Without a ``start`` it begins on the first day every member can have day 1 (today,
+        or tomorrow once someone has had today's lesson); a ``start`` on which someone
+        could not is refused, naming that first day.
+        """
         with self.db.session() as session:
             _require_facilitator(session, team_id, actor_id)
             team = session.get(Team, team_id)
             assert team is not None
             today = local_date(self.clock.now(), team.zone)
-            start = start or today
-            if track_id not in self.library.tracks:
-                raise ChallengeProblem("unknown_track")
-            if not valid_length(days):
-                raise ChallengeProblem("bad_length")
-            if start < today:
+            self.check_length(track_id, days)
+            if start is not None and start < today:
                 raise ChallengeProblem("past_start")
             if self._ongoing(session, team_id, today) is not None:
                 raise ChallengeProblem("challenge_running")
+            earliest = earliest_start(today, self._members_today(session, team_id))
+            if start is not None and start < earliest:
+                raise StartTooSoon(earliest)
             challenge = Challenge(
                 team_id=team_id,
                 track_id=track_id,
-                start_date=start,
+                start_date=start or earliest,
                 days=days,
                 created_at=self.clock.now(),
             )
             session.add(challenge)
             session.flush()
-            return self._view(challenge, team)
+            return self._view(challenge, team, deferred=start is None and earliest > today)
+
+    def earliest_start(self, actor_id: int, team_id: int) -> date:
+        """The first day a new challenge of the team could start with every member on
+        day 1 (facilitators only): what the guided start buttons offer."""
+        with self.db.session() as session:
+            _require_facilitator(session, team_id, actor_id)
+            team = session.get(Team, team_id)
+            assert team is not None
+            today = local_date(self.clock.now(), team.zone)
+            return earliest_start(today, self._members_today(session, team_id))
+
+    def check_length(self, track_id: str, days: int) -> None:
+        """Refuse an unknown track, or a length it cannot fill with a new lesson a day."""
+        track = self.library.tracks.get(track_id)
+        if track is None:
+            raise ChallengeProblem("unknown_track")
+        lessons = len(track.lesson_ids)
+        if not valid_length(days, lessons):
+            raise ChallengeTooLong(track.title, lessons, longest(lessons))
+
+    def _members_today(self, session: Session, team_id: int) -> list[MemberToday]:
+        """Each member's own date now, and whether that date's lesson was claimed."""
+        now, members = self.clock.now(), []
+        for _, learner in active_members(session, team_id):
+            today = local_date(now, learner.zone or "UTC")
+            served = delivery_on(session, learner.id, today) is not None
+            members.append(MemberToday(today, served))
+        return members
 
     def stop(self, actor_id: int, team_id: int) -> ChallengeView:
         """End the team's running or upcoming challenge early (members get the summary)."""
@@ -144,12 +222,18 @@ class Challenges(Service):
             return self._view(challenge, team)
 
     def choose(self, learner_id: int, challenge_id: int) -> ChallengeView:
-        """Make this challenge the one that counts for a learner in several."""
+        """Make this running challenge the one that counts for a learner in several.
+
+        The choice is kept until that challenge ends (or the learner chooses again).
+        """
         with self.db.session() as session:
             challenge = session.get(Challenge, challenge_id)
             if challenge is None:
                 raise ChallengeProblem("no_challenge")
             _require_member(session, challenge.team_id, learner_id)
+            today = self._today_of(session, learner_id)
+            if challenge.stopped or not is_running(challenge.start_date, challenge.days, today):
+                raise ChallengeProblem("not_running")
             choice = session.get(ChallengeChoice, learner_id) or ChallengeChoice(
                 learner_id=learner_id, challenge_id=challenge_id
             )
@@ -170,8 +254,29 @@ class Challenges(Service):
             board = self._board(session, challenge, today)
             status = _status(challenge, today)
             return BoardView(
-                self._view(challenge, team), status, board, self._ranking(session, challenge, team)
+                self._view(challenge, team),
+                status,
+                board,
+                self._ranking(session, challenge, team),
+                self._yours(session, viewer_id, challenge),
             )
+
+    def _yours(
+        self, session: Session, viewer_id: int, challenge: Challenge
+    ) -> YourCounting | None:
+        """Which challenge counts for a viewer in several running ones (this one or not)."""
+        decided = counting_challenge(session, viewer_id, self._today_of(session, viewer_id))
+        if decided is None or not decided.alternatives:
+            return None
+        here = decided.challenge.id == challenge.id
+        if not here and challenge.id not in {i for i, _ in decided.alternatives}:
+            return None  # this board's challenge is not running
+        return YourCounting(here, decided.team_name, challenge.id)  # type: ignore[arg-type]
+
+    def _today_of(self, session: Session, learner_id: int) -> date:
+        """The learner's own date now."""
+        learner = session.get(Learner, learner_id)
+        return local_date(self.clock.now(), (learner.zone if learner else None) or "UTC")
 
     def stats(self, actor_id: int, team_id: int) -> StatsView | None:
         """Per-day completion and each consenting member's progress: facilitators only."""
@@ -186,7 +291,8 @@ class Challenges(Service):
             members = self._member_days(session, challenge)
             counts = daily_completion(challenge.days, index, [m for _, m in members])
             per_day = tuple(
-                (i + 1, challenge_date(challenge.start_date, i), n) for i, n in enumerate(counts)
+                DayStats(i + 1, challenge_date(challenge.start_date, i), count.done, count.had)
+                for i, count in enumerate(counts)
             )
             rows = tuple(
                 MemberStats(
@@ -194,6 +300,7 @@ class Challenges(Service):
                     len(days.completed),
                     _current_streak(session, learner, now),
                     days.completed,
+                    days.offered,
                 )
                 for learner, days in members
             )
@@ -242,18 +349,14 @@ class Challenges(Service):
     def _member_days(
         self, session: Session, challenge: Challenge
     ) -> list[tuple[Learner, MemberDays]]:
-        """Consenting members and the challenge days each completed."""
-        done = completed_challenge_days(session, challenge.id)  # type: ignore[arg-type]
-        return [
-            (
-                learner,
-                MemberDays(
-                    _shown(learner, membership.show_name),
-                    frozenset(done.get(learner.id, ())),
-                ),
-            )
-            for membership, learner in active_members(session, challenge.team_id)
-        ]
+        """Consenting members, the challenge days that reached each and those completed."""
+        days = challenge_days(session, challenge.id)  # type: ignore[arg-type]
+        members = []
+        for membership, learner in active_members(session, challenge.team_id):
+            mine = days.get(learner.id, NO_DAYS)
+            shown = _shown(learner, membership.show_name)
+            members.append((learner, MemberDays(shown, mine.completed, mine.offered)))
+        return members
 
     def _ranking(
         self, session: Session, challenge: Challenge, team: Team
@@ -280,7 +383,7 @@ class Challenges(Service):
                 return challenge
         return None
 
-    def _view(self, challenge: Challenge, team: Team) -> ChallengeView:
+    def _view(self, challenge: Challenge, team: Team, *, deferred: bool = False) -> ChallengeView:
         track = self.library.tracks.get(challenge.track_id)
         return ChallengeView(
             challenge.id,  # type: ignore[arg-type]
@@ -290,6 +393,7 @@ class Challenges(Service):
             track.title if track else challenge.track_id,
             challenge.start_date,
             challenge.days,
+            deferred,
         )
 
 

@@ -14,20 +14,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.content.model import Lesson
-from bot.learning.challenges import day_index, is_running, lesson_for_day
+from bot.learning.challenges import lesson_for_day
 from bot.learning.curriculum import Pick, Seen, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
 from bot.services.profiles import next_lesson_at, profile_of
-from bot.store.models import Challenge, ChallengeChoice, Delivery, Learner, Team
+from bot.store.models import Challenge, Delivery, Learner, Team
 from bot.store.queries.answers import answered_question_ids
-from bot.store.queries.challenges import learners_in_challenges, unstopped_challenges_of
+from bot.store.queries.challenges import counting_challenge, learners_in_challenges
 from bot.store.queries.deliveries import (
     Served,
     delivery_on,
@@ -43,12 +43,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class ChallengeTag:
-    """Shown with a challenge lesson; ``alternatives`` are other challenges that could count."""
+    """Shown with a challenge lesson; ``alternatives`` are other challenges that could count
+    (set only when the learner should be asked which one counts)."""
 
     team_name: str
     day: int
     length: int
     alternatives: tuple[tuple[int, str], ...] = ()
+    challenge_id: int = 0
+    chosen: bool = False  # the learner chose this challenge (rather than it being first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +126,7 @@ class Deliveries(Service):
             ]  # fmt: skip
             session.flush()
             return [
-                self._outgoing(
-                    session, c.delivery, c.learner, fresh=True, alternatives=c.alternatives
-                )
+                self._outgoing(session, c.delivery, c.learner, fresh=True, claim=c)
                 for c in claims
                 if c is not None
             ]
@@ -172,9 +173,7 @@ class Deliveries(Service):
             claim = self._claim(session, learner, now, guarded=True)
             if claim is None:
                 return None
-            outgoing = self._outgoing(
-                session, claim.delivery, learner, fresh=True, alternatives=claim.alternatives
-            )
+            outgoing = self._outgoing(session, claim.delivery, learner, fresh=True, claim=claim)
             if learner.status == "paused":
                 learner.status, learner.resume_on = "active", None
             learner.next_due_at = next_lesson_at(
@@ -250,7 +249,7 @@ class Deliveries(Service):
         instead of failing the transaction; unguarded rows wait for the batch's flush.
         """
         today = local_date(now, learner.zone or "UTC")
-        counting = _counting_challenge(session, learner.id, today) if challenged else None
+        counting = counting_challenge(session, learner.id, today) if challenged else None
         track = self.library.tracks.get(counting.challenge.track_id) if counting else None
         if counting is not None and track is not None:
             lesson_id = lesson_for_day(track.lesson_ids, counting.index)
@@ -280,8 +279,9 @@ class Deliveries(Service):
             except IntegrityError:
                 logger.info("learner %s already has a lesson for this day", learner.id)
                 return None
-        others = counting.alternatives if counting and not counting.chosen else ()
-        return _Claim(delivery, learner, others)
+        if counting is None or not counting.ask:
+            return _Claim(delivery, learner)
+        return _Claim(delivery, learner, counting.alternatives, counting.chosen)
 
     def _own_pick(self, learner: Learner, history: list[Served]) -> Pick | None:
         """The next lesson from the learner's own tracks, in rotation."""
@@ -296,9 +296,10 @@ class Deliveries(Service):
         *,
         resend: bool = False,
         fresh: bool = False,
-        alternatives: tuple[tuple[int, str], ...] = (),
+        claim: _Claim | None = None,
     ) -> Outgoing:
-        """What to send for ``delivery``; a ``fresh`` claim has no answers to look up."""
+        """What to send for ``delivery``; a ``fresh`` claim has no answers to look up, and
+        may ask a learner in several challenges which one counts."""
         answered: list[str] = []
         if not fresh:
             answered = answered_question_ids(session, delivery.id)  # type: ignore[arg-type]
@@ -309,7 +310,14 @@ class Deliveries(Service):
         if challenge is not None and delivery.challenge_day is not None:
             team = session.get(Team, challenge.team_id)
             name = team.name if team else ""
-            tag = ChallengeTag(name, delivery.challenge_day + 1, challenge.days, alternatives)
+            tag = ChallengeTag(
+                name,
+                delivery.challenge_day + 1,
+                challenge.days,
+                claim.alternatives if claim else (),
+                challenge.id,  # type: ignore[arg-type]
+                claim.chosen if claim else False,
+            )
         return Outgoing(
             delivery_id=delivery.id,  # type: ignore[arg-type]
             learner_id=learner.id,
@@ -337,46 +345,10 @@ def _settle_uncertain(delivery: Delivery) -> None:
 
 @dataclass(frozen=True, slots=True)
 class _Claim:
-    """A delivery row added for a learner, and the other challenges that could count."""
+    """A delivery row added for a learner; ``alternatives`` are the other challenges that
+    could count, when the learner is to be asked (``chosen``: they chose this one)."""
 
     delivery: Delivery
     learner: Learner
-    alternatives: tuple[tuple[int, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _CountingChallenge:
-    """The challenge that sets a learner's lesson today, and the others they could count."""
-
-    challenge: Challenge
-    index: int
-    alternatives: tuple[tuple[int, str], ...]
-    chosen: bool
-
-
-def _counting_challenge(
-    session: Session, learner_id: int, today: date
-) -> _CountingChallenge | None:
-    """Which running challenge (if any) decides this learner's lesson on ``today``.
-
-    The one the learner chose, if it is running; otherwise the one that started first.
-    """
-    running = sorted(
-        (
-            (c, name)
-            for c, name in unstopped_challenges_of(session, learner_id)
-            if is_running(c.start_date, c.days, today)
-        ),
-        key=lambda row: (row[0].start_date, row[0].id),
-    )
-    if not running:
-        return None
-    choice = session.get(ChallengeChoice, learner_id)
-    chosen = next((row for row in running if choice and row[0].id == choice.challenge_id), None)
-    challenge = (chosen or running[0])[0]
-    others = tuple(
-        (c.id, name) for c, name in running if c.id is not None and c.id != challenge.id
-    )
-    return _CountingChallenge(
-        challenge, day_index(challenge.start_date, today), others, chosen is not None
-    )
+    alternatives: tuple[tuple[int, str], ...] = ()
+    chosen: bool = False

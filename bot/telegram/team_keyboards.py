@@ -63,19 +63,35 @@ def tracks_keyboard(team_id: int, library: Library) -> InlineKeyboardMarkup:
     )
 
 
-def lengths_keyboard(team_id: int, track_id: str) -> InlineKeyboardMarkup:
-    """Pick the length in days."""
+def lengths_keyboard(
+    team_id: int, track_id: str, lessons: int, longest: int
+) -> InlineKeyboardMarkup:
+    """Pick the length in days: only lengths the track fills with a new lesson a day, up
+    to ``longest`` (the whole track when it has no more than ``lessons``)."""
     buttons = [
         button(texts.days_button(days), routes.ChallengeLength(team_id, track_id, days))
         for days in LENGTHS
+        if days < longest
     ]
-    return InlineKeyboardMarkup([buttons])
+    label = texts.whole_track_button if longest == lessons else texts.days_button
+    buttons.append(button(label(longest), routes.ChallengeLength(team_id, track_id, longest)))
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]] if len(buttons) > 2 else [buttons])
 
 
-def starts_keyboard(team_id: int, track_id: str, days: int, today: date) -> InlineKeyboardMarkup:
-    """Today, tomorrow or next Monday (in the team's zone)."""
+def starts_keyboard(
+    team_id: int, track_id: str, days: int, today: date, earliest: date
+) -> InlineKeyboardMarkup:
+    """Today, tomorrow or next Monday (in the team's zone), from the first day every
+    member can have day 1; that day itself if none of those is it."""
     monday = today + timedelta(days=(7 - today.weekday()) % 7 or 7)
-    choices = zip(texts.START_CHOICES, (today, today + timedelta(days=1), monday), strict=True)
+    offered = (today, today + timedelta(days=1), monday)
+    choices = [
+        (label, day)
+        for label, day in zip(texts.START_CHOICES, offered, strict=True)
+        if day >= earliest
+    ]
+    if earliest not in offered:
+        choices.insert(0, (texts.EARLIEST_START, earliest))
     return InlineKeyboardMarkup(
         [
             [
@@ -101,14 +117,17 @@ def start_for_teams_keyboard(
     )
 
 
-def counting_keyboard(alternatives: tuple[tuple[int, str], ...]) -> InlineKeyboardMarkup:
-    """Switch which running challenge counts."""
-    return InlineKeyboardMarkup(
-        [
-            [button(texts.follow_button(name), routes.FollowChallenge(challenge_id))]
-            for challenge_id, name in capped(alternatives)
-        ]
-    )
+def counting_keyboard(
+    alternatives: tuple[tuple[int, str], ...], keep: tuple[int, str] | None = None
+) -> InlineKeyboardMarkup:
+    """Switch which running challenge counts, or keep (choose) the one that counts now."""
+    rows = [
+        [button(texts.follow_button(name), routes.FollowChallenge(challenge_id))]
+        for challenge_id, name in capped(alternatives)
+    ]
+    if keep is not None:
+        rows.append([button(texts.keep_button(keep[1]), routes.FollowChallenge(keep[0]))])
+    return InlineKeyboardMarkup(rows)
 
 
 def admin_keyboard(team_id: int) -> InlineKeyboardMarkup:

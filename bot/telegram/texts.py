@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from bot.content.model import Lesson, Source, Track
+from bot.learning.days import DayName, name_lesson_day
 from bot.learning.join_codes import INVITATION_DAYS, display
 from bot.learning.names import visible_name
 from bot.learning.schedule import DAY_NAMES, zone_info
@@ -25,7 +26,14 @@ from bot.services.announcements import (
     Room,
 )
 from bot.services.answers import DaySummary
-from bot.services.challenges import BoardView, Broadcast, StatsView
+from bot.services.base import Refusal
+from bot.services.challenges import (
+    BoardView,
+    Broadcast,
+    ChallengeTooLong,
+    StartTooSoon,
+    StatsView,
+)
 from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
@@ -181,6 +189,7 @@ CANCEL_BUTTON = "Cancel"
 CANCEL_IT_BUTTON = "Cancel it"
 EVERYONE_AUDIENCE = "Everyone (all active learners)"
 START_CHOICES = ("Today", "Tomorrow", "Next Monday")
+EARLIEST_START = "Earliest for everyone"
 
 
 def which_zone(word: str) -> str:
@@ -247,6 +256,16 @@ def days_button(days: int) -> str:
 def follow_button(name: str) -> str:
     """Switch which running challenge counts."""
     return f"Follow {name[:50]}"
+
+
+def keep_button(name: str) -> str:
+    """Keep the challenge that counts now (and stop being asked)."""
+    return f"Keep {name[:50]}"
+
+
+def whole_track_button(days: int) -> str:
+    """The challenge length that covers the whole track."""
+    return f"{days} days: the whole track"
 
 
 def start_button(label: str, day: date) -> str:
@@ -354,7 +373,8 @@ def day_complete(summary: DaySummary) -> str:
     """Warm close of the day: effort counts, not score."""
     streak = summary.streak
     lines = [
-        f"That's today done: <b>{esc(summary.lesson_title)}</b>.",
+        f"{lesson_day_done(summary.lesson_day, summary.today)}: "
+        f"<b>{esc(summary.lesson_title)}</b>.",
         f"You answered {_questions(summary.total)} and got {summary.correct} right. "
         "Trying to recall is what makes it stick, right or wrong.",
     ]
@@ -366,6 +386,17 @@ def day_complete(summary: DaySummary) -> str:
         lines.append("You've earned a rest day: if a day gets away from you, it's covered.")
     lines.append("See you next time.")
     return "\n".join(lines)
+
+
+def lesson_day_done(lesson_day: date, today: date) -> str:
+    """How the close of a day opens: today's, or for a late answer the lesson's own day
+    ("That's Friday's lesson done"; with the date once it is a week or more back)."""
+    name = name_lesson_day(lesson_day, today)
+    if name is DayName.TODAY:
+        return "That's today done"
+    if name is DayName.WEEKDAY:
+        return f"That's {lesson_day:%A}'s lesson done"
+    return f"That's the lesson of {lesson_day:%A} {lesson_day.day} {lesson_day:%B} done"
 
 
 def _questions(total: int) -> str:
@@ -494,6 +525,8 @@ COMMANDS = (
 
 # -- teams and challenges ------------------------------------------------------------------
 
+MISS_DAY_ONE = "Some members have already had that day's lesson, so they would miss day 1."
+
 TEAM_PROBLEMS = {
     "name_like_notice": (
         "That name reads like a message from Attune itself (words such as Attune, notice "
@@ -543,13 +576,20 @@ TEAM_PROBLEMS = {
         "/teamadmin, then Stop challenge."
     ),
     "no_challenge": "This team has no challenge running.",
+    "not_running": "That challenge isn't running now, so nothing was changed.",
+    "too_long": (
+        "A challenge teaches a new lesson each day, so it can't run longer than its track "
+        "has lessons. Nothing was changed."
+    ),
+    "day_one_missed": f"{MISS_DAY_ONE} Nothing was changed.",
 }
 NEWTEAM_USAGE = "Give the team a name, for example: <code>/newteam Riverside counselling</code>"
 JOIN_USAGE = "Send the join code you were given, for example: <code>/join ABCDE-23456</code>"
 CHALLENGE_USAGE = (
     "Start a challenge with buttons: /challenge. Or type it: "
     "<code>/challenge trauma-informed-care 14 2026-03-09</code> (track id or title, days, "
-    "and an optional start date; today if left out)."
+    "and an optional start date; if left out, today, or tomorrow once some members have "
+    "had today's lesson, so that everyone gets day 1)."
 )
 NO_TEAMS = "You're not in a team yet. Join one with /join and the code your facilitator gave you."
 NOT_FACILITATOR_ANYWHERE = (
@@ -629,12 +669,61 @@ def short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%B}"
 
 
-def challenge_started(track: str, days: int, start: date, team: str) -> str:
-    """Confirmation of a new challenge."""
+def challenge_started(
+    track: str, days: int, start: date, team: str, deferred: bool = False
+) -> str:
+    """Confirmation of a new challenge (``deferred``: it could not start today)."""
+    why = (
+        "It starts then, not today, because some members have already had today's lesson: "
+        "this way everyone gets day 1. "
+        if deferred
+        else ""
+    )
     return (
         f"Challenge set for <b>{esc(team)}</b>: {esc(track)}, {plural(days, 'day')}, "
-        f"from {short_date(start)}. Every member gets the same lesson each day, at their "
-        "own time. /team shows the board."
+        f"from {short_date(start)}. {why}Every member gets the same lesson each day, at "
+        "their own time. /team shows the board."
+    )
+
+
+def challenge_too_long(problem: ChallengeTooLong) -> str:
+    """A length the track can't fill with a new lesson a day."""
+    return (
+        f"{esc(problem.track_title)} has {plural(problem.lessons, 'lesson')}, and a challenge "
+        f"teaches a new one each day, so it can run for 1 to {problem.longest} days. "
+        "Nothing was changed."
+    )
+
+
+def start_too_soon(problem: StartTooSoon) -> str:
+    """A start on which someone would miss day 1; name the first day that works."""
+    return (
+        f"{MISS_DAY_ONE} The earliest start with everyone on day 1 is "
+        f"{short_date(problem.earliest)}. Nothing was changed."
+    )
+
+
+def challenge_refusal(problem: Refusal) -> str:
+    """Why a challenge was not started, with the numbers or date that explain it."""
+    if isinstance(problem, ChallengeTooLong):
+        return challenge_too_long(problem)
+    if isinstance(problem, StartTooSoon):
+        return start_too_soon(problem)
+    return TEAM_PROBLEMS.get(problem.code, STALE_BUTTON)
+
+
+def choose_length(track: str, lessons: int) -> str:
+    """Step 2 of the guided start: the track's size bounds the length."""
+    return f"{CHOOSE_LENGTH} {esc(track)} has {plural(lessons, 'lesson')}, one new lesson a day."
+
+
+def choose_start(earliest: date, today: date) -> str:
+    """Step 3: when, and why today is not offered once someone has had today's lesson."""
+    if earliest <= today:
+        return CHOOSE_START
+    return (
+        f"{CHOOSE_START} Some members have already had today's lesson, so the earliest "
+        f"start with everyone on day 1 is {short_date(earliest)}."
     )
 
 
@@ -643,11 +732,26 @@ def challenge_label(team: str, day: int, length: int) -> str:
     return f"Team challenge · {esc(team)} · day {day} of {length}"
 
 
-def choose_counting(counting: str) -> str:
-    """For a learner in two running challenges."""
+def choose_counting(counting: str, chosen: bool = False) -> str:
+    """For a learner in two running challenges (``chosen``: the one they picked before)."""
+    yours = " (your choice)" if chosen else ""
     return (
         f"You're in more than one running challenge. Today's lesson counts for "
-        f"<b>{esc(counting)}</b>. Tap below to follow another team's challenge instead."
+        f"<b>{esc(counting)}</b>{yours}. Tap below to follow another team's challenge "
+        "instead, or to keep this one."
+    )
+
+
+def counting_here(view: BoardView) -> str:
+    """On /team, for a member in several running challenges: does this one count?"""
+    yours = view.yours
+    if yours is None:
+        return ""
+    if yours.counts_here:
+        return "Your daily lesson follows this challenge."
+    return (
+        f"Your daily lesson follows <b>{esc(yours.counting_team)}</b>'s challenge, not this "
+        "one. Tap below to follow this one instead."
     )
 
 
@@ -689,6 +793,8 @@ def board(view: BoardView) -> str:
             f"{i}. {esc(name)}: {round(100 * rate)}%"
             for i, (name, rate) in enumerate(view.ranking, 1)
         ]
+    if view.yours is not None:
+        lines.append(f"\n{counting_here(view)}")
     return "\n".join(lines)
 
 
@@ -696,10 +802,11 @@ def team_stats(view: StatsView) -> str:
     """/teamstats for facilitators: per day, then per consenting member."""
     challenge = view.challenge
     lines = [f"<b>{esc(challenge.team_name)}</b>: {esc(challenge.track_title)}, per day"]
-    members = len(view.members)
     lines += [
-        f"Day {n} ({short_date(day)}): {done} of {members}" for n, day, done in view.per_day
+        f"Day {d.number} ({short_date(d.day)}): {d.done} of {d.had}" for d in view.per_day
     ] or ["The challenge has not started yet."]
+    if any(d.had < len(view.members) for d in view.per_day):
+        lines.append(STATS_REACHED)
     lines.append("\n<b>Members</b>: lessons completed, current streak")
     lines += [
         f"{esc(m.first_name or 'A member')}: {m.completed}, streak {m.streak}"
@@ -707,6 +814,13 @@ def team_stats(view: StatsView) -> str:
     ]
     lines.append("\n/export sends this as a CSV file.")
     return "\n".join(lines)
+
+
+STATS_REACHED = (
+    "<i>Each day counts the members its lesson reached: someone who joined later, was "
+    "paused, has no lesson on that weekday, or whose lesson time has not come yet is not "
+    "counted as missing it.</i>"
+)
 
 
 def challenge_summary(item: Broadcast) -> str:

@@ -38,7 +38,16 @@ def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, empty_database: Path) -> AsyncIterator[Harness]:
+def lessons_dir() -> Path:
+    """The lesson library the bot loads: the small fixture library, unless a test module
+    overrides this fixture (challenges need tracks with more than two lessons)."""
+    return LESSONS
+
+
+@pytest.fixture
+async def harness(
+    tmp_path: Path, empty_database: Path, lessons_dir: Path
+) -> AsyncIterator[Harness]:
     clock = ManualClock(START)
     emulator = BotApiEmulator(TOKEN, clock=clock.now)
     await emulator.start()
@@ -47,7 +56,7 @@ async def harness(tmp_path: Path, empty_database: Path) -> AsyncIterator[Harness
         token=Secret(TOKEN),
         database_url=f"sqlite:///{tmp_path / 'attune.db'}",
         api_base_url=emulator.base_url,
-        lessons_dir=LESSONS,
+        lessons_dir=lessons_dir,
         tick_seconds=3600,
         heartbeat_file=tmp_path / "heartbeat",
     )

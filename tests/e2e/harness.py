@@ -37,6 +37,8 @@ from bot.telegram.sending import announcements as fanout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
+LIBRARY = Path(__file__).resolve().parents[2] / "lessons"  # the shipped library
+
 SETTLE_TIMEOUT = 30.0  # seconds; settling ends on events, this only bounds a hang
 
 

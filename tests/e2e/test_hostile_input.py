@@ -45,7 +45,7 @@ class Scene:
 
     riverside: int  # Fay facilitates; Ann is a member
     riverside_code: str
-    hillside: int  # Ben facilitates; a 7-day challenge is running
+    hillside: int  # Ben facilitates; a 2-day challenge (the whole track) is running
     hillside_code: str
     hillside_challenge: int
     fay_draft: int  # Fay's draft announcement to Riverside
@@ -73,7 +73,7 @@ async def set_scene(h: Harness) -> Scene:
     h.user(ZED, ZED_NAME)
     riverside = team(h, FAY, (ANN,), name="Riverside clinic", show_names=True)
     hillside = team(h, BEN, name="Hillside")
-    challenge = s.challenges.start(BEN, hillside.id, TRACK, 7, None)
+    challenge = s.challenges.start(BEN, hillside.id, TRACK, 2, None)
     note = Content("text", "Supervision moves to 4 pm.")
     fay_draft = s.announcements.draft(FAY, riverside.id, note)
     fay_cancelled = s.announcements.draft(FAY, riverside.id, note)
@@ -344,6 +344,10 @@ CASES: list[tuple[Any, ...]] = [
     ),
     ("challenge: from a member", Say(ANN, "/challenge <b>x</b> 7", NOWHERE)),
     (
+        "challenge: longer than the track",
+        Say(FAY, "/challenge cultural-humility 3", "Cultural humility has 2 lessons"),
+    ),
+    (
         "challenge: SQL track",
         Say(FAY, "/challenge '; DROP TABLE challenge; -- 7", "don't know that track"),
     ),
@@ -474,11 +478,19 @@ CASES: list[tuple[Any, ...]] = [
         "tc: a 39-digit length",
         Press(FAY, "tc:d:{riverside}:cultural-humility:" + "9" * 39, STALE),
     ),
-    ("tc: zero days", Press(FAY, "tc:s:{riverside}:cultural-humility:0:0", "1 to 90 days")),
+    ("tc: zero days", Press(FAY, "tc:s:{riverside}:cultural-humility:0:0", "1 to 2 days")),
+    (
+        "tc: a length longer than the track",
+        Press(FAY, "tc:d:{riverside}:cultural-humility:30", "Cultural humility has 2 lessons"),
+    ),
+    (
+        "tc: start longer than the track",
+        Press(FAY, "tc:s:{riverside}:cultural-humility:3:0", "so it can run for 1 to 2 days"),
+    ),
     ("tc: unknown track", Press(FAY, "tc:s:{riverside}:astrology:7:0", "don't know that track")),
     (
         "tc: start in 1999",
-        Press(FAY, "tc:s:{riverside}:cultural-humility:7:19990101", "can't be in the past"),
+        Press(FAY, "tc:s:{riverside}:cultural-humility:2:19990101", "can't be in the past"),
     ),
     # an: announcements
     ("an: send another facilitator's draft", Press(BEN, "an:s:{fay_draft}", NOT_FACILITATOR)),

@@ -30,7 +30,7 @@ async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     services = h.services
     assert services is not None
     team = services.teams.create(user_id, f"{name}'s clinic")
-    challenge = services.challenges.start(user_id, team.id, "cultural-humility", 7, None)
+    challenge = services.challenges.start(user_id, team.id, "cultural-humility", 2, None)
     services.challenges.choose(user_id, challenge.id)
     await h.say(user_id, "/today")
     await h.answer_quiz(user_id)

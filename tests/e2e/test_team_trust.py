@@ -151,7 +151,7 @@ async def test_closing_a_team_ends_its_challenge_tells_members_and_keeps_nothing
     assert s is not None
     enrol(h, FAY, ANN, BEN, CHO)
     riverside = team(h, FAY, "Riverside clinic", ANN, BEN)
-    challenge = s.challenges.start(FAY, riverside.id, TRACK, 7, None)
+    challenge = s.challenges.start(FAY, riverside.id, TRACK, 2, None)
     s.challenges.choose(ANN, challenge.id)
     sent = s.announcements.draft(FAY, riverside.id, Content("text", "Welcome, everyone."))
     s.announcements.send_now(FAY, sent.id)
@@ -293,7 +293,7 @@ async def test_a_board_ranks_only_the_teams_of_its_organisation(harness: Harness
     hillside = team(h, DEV, "Hillside")
     elsewhere = team(h, EVE, "Elsewhere")
     for facilitator, each in ((FAY, riverside), (DEV, hillside), (EVE, elsewhere)):
-        s.challenges.start(facilitator, each.id, TRACK, 7, None)
+        s.challenges.start(facilitator, each.id, TRACK, 2, None)
 
     board = said(await h.say(ANN, "/team"))
     assert "Riverside clinic: Cultural humility challenge" in board

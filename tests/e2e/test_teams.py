@@ -6,11 +6,19 @@ import csv
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import Harness, text_of
+from tests.e2e.harness import LIBRARY, Harness, text_of
 from tests.e2e.scenes import ANN, BEN, CHO, DEV, FAY, MONDAY, clinic, joined, learner
+
+
+@pytest.fixture
+def lessons_dir() -> Path:
+    """The shipped library: a challenge is never longer than its track, and the fixture
+    tracks have two lessons each."""
+    return LIBRARY
 
 
 async def new_team(h: Harness, name: str = "Riverside clinic") -> str:
@@ -178,8 +186,9 @@ async def test_facilitators_rotate_codes_rename_and_manage_members(harness: Harn
         ("/join", "Send the join code"),
         ("/join ZZZZZ-ZZZZZ", "don't recognise that join code"),
         ("/join '; DROP TABLE team; --", "don't recognise that join code"),
-        ("/challenge cultural-humility 0", "1 to 90 days"),
-        ("/challenge cultural-humility 400", "1 to 90 days"),
+        ("/challenge cultural-humility 0", "Cultural humility has 30 lessons"),
+        ("/challenge cultural-humility 400", "so it can run for 1 to 30 days"),
+        ("/challenge ethics-boundaries 14", "so it can run for 1 to 11 days"),
         ("/challenge cultural-humility 7 2026-01-01", "can't be in the past"),
         ("/challenge astrology 7", "don't know that track"),
         ("/challenge cultural-humility 7 2026-02-30", "Start a challenge with buttons"),

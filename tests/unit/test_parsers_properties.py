@@ -344,11 +344,11 @@ def test_every_team_button_reads_back(
             [routes.ChallengeTrack(team, t.id) for t in LIBRARY.ordered_tracks()],
         ),
         (
-            tk.lengths_keyboard(team, track),
+            tk.lengths_keyboard(team, track, 30, 30),
             [routes.ChallengeLength(team, track, n) for n in tk.LENGTHS],
         ),
         (
-            tk.starts_keyboard(team, track, days, start),
+            tk.starts_keyboard(team, track, days, start, start),
             [routes.ChallengeStart(team, track, days, d) for d in starts],
         ),
         (
@@ -360,6 +360,10 @@ def test_every_team_button_reads_back(
             [routes.ChallengeStart(team, track, days, None)],
         ),
         (tk.counting_keyboard(((other, "Hillside"),)), [routes.FollowChallenge(other)]),
+        (
+            tk.counting_keyboard(((other, "Hillside"),), keep=(team, "Riverside")),
+            [routes.FollowChallenge(other), routes.FollowChallenge(team)],
+        ),
         (tk.admin_keyboard(team), [routes.TeamAdmin(op, team) for op in admin]),
         *[
             (tk.confirm_keyboard(op, team), [routes.ConfirmAdmin(op, team), back])
@@ -411,6 +415,34 @@ def test_a_members_page_has_a_row_per_other_member_and_pages_on(
     assert all(len(d.encode()) <= CALLBACK_DATA_BYTES for d in data)  # type: ignore[union-attr]
     assert [routes.decode(d) for d in data] == wanted + pages
     assert sum(len(row) for row in rows) <= 2 * MEMBERS_PER_PAGE + 2
+
+
+@given(IDS, TRACK_IDS, st.integers(1, 200))
+def test_only_lengths_the_track_can_fill_are_offered(team: int, track: str, lessons: int) -> None:
+    longest = min(lessons, 90)
+    offered = [
+        routes.decode(d) for d in buttons(tk.lengths_keyboard(team, track, lessons, longest))
+    ]
+    days = [r.days for r in offered if isinstance(r, routes.ChallengeLength)]
+    assert len(days) == len(offered) and days == sorted(set(days))
+    assert days[-1] == longest and all(1 <= n <= longest for n in days)
+
+
+@given(IDS, TRACK_IDS, st.dates(date(2000, 1, 1), date(2099, 12, 1)), st.integers(0, 3))
+def test_only_start_days_everyone_can_begin_on_are_offered(
+    team: int, track: str, today: date, late: int
+) -> None:
+    earliest = today + timedelta(days=late)
+    markup = tk.starts_keyboard(team, track, 7, today, earliest)
+    starts = [
+        r.start
+        for r in map(routes.decode, buttons(markup))
+        if isinstance(r, routes.ChallengeStart)
+    ]
+    assert (
+        starts and starts[0] == earliest and all(d is not None and d >= earliest for d in starts)
+    )
+    assert (today in starts) == (late == 0)
 
 
 @given(st.text(max_size=10), st.integers(CALLBACK_DATA_BYTES, 200))

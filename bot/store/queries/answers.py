@@ -9,7 +9,7 @@ is cached.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeAlias
 
 from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
@@ -21,8 +21,8 @@ from bot.store.models import Answer, Delivery, Learner, QuizPoll
 
 # The poll, its day and its learner in one round trip; no row means "not ours to count"
 # (unknown poll, someone else's poll, or its delivery or learner gone).
-# One row of _FIND_POLL: delivery, question, key, lesson, review?, chat, zone.
-PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None]"
+# One row of _FIND_POLL: delivery, question, key, lesson, review?, chat, zone, local day.
+PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None, date]"
 _FIND_POLL = (
     # SQLAlchemy's select over col(...): SQLModel's typed overloads stop at four columns.
     sa_select(
@@ -33,6 +33,7 @@ _FIND_POLL = (
         col(Delivery.review),
         col(Learner.chat_id),
         col(Learner.zone),
+        col(Delivery.local_date),
     )
     .join(Delivery, col(Delivery.id) == col(QuizPoll.delivery_id))
     .join(Learner, col(Learner.id) == col(QuizPoll.learner_id))

@@ -7,16 +7,22 @@ import io
 import re
 from datetime import date
 
-from bot.learning.challenges import valid_length
+from bot.learning.challenges import longest
 from bot.learning.schedule import local_date
-from bot.services.challenges import ChallengeProblem, StatsView
+from bot.services.base import Refusal
+from bot.services.challenges import ChallengeProblem, MemberStats, StatsView
 from bot.telegram import routes, texts
 from bot.telegram import team_keyboards as kb
 from bot.telegram.context import AttuneContext
 from bot.telegram.handlers import steps
-from bot.telegram.handlers.teams import refuse, team_of
+from bot.telegram.handlers.teams import team_of
 
 TYPED = re.compile(r"^(?P<track>.+?)\s+(?P<days>\d{1,4})(?:\s+(?P<start>\d{4}-\d{2}-\d{2}))?$")
+
+
+async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None:
+    """Say why nothing was changed, with the track's size or the first possible day."""
+    await steps.say(context, chat_id, texts.challenge_refusal(problem))
 
 
 def resolve_track(context: AttuneContext, text: str) -> str | None:
@@ -37,17 +43,18 @@ async def challenge_typed(
         await steps.say(context, chat_id, texts.CHALLENGE_USAGE)
         return
     track_id = resolve_track(context, match["track"])
+    days = int(match["days"])
     try:
         start = date.fromisoformat(match["start"]) if match["start"] else None
         if track_id is None:
             raise ChallengeProblem("unknown_track")
+        context.services.challenges.check_length(track_id, days)
     except ValueError:
         await steps.say(context, chat_id, texts.CHALLENGE_USAGE)
         return
     except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
-    days = int(match["days"])
     if len(team_ids) > 1:
         teams = [(t.id, t.name) for t in context.services.teams.teams_of(user_id)]
         choices = [(tid, name) for tid, name in teams if tid in team_ids]
@@ -70,7 +77,9 @@ async def start_challenge(
     except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
         return
-    text = texts.challenge_started(view.track_title, view.days, view.start_date, view.team_name)
+    text = texts.challenge_started(
+        view.track_title, view.days, view.start_date, view.team_name, view.deferred
+    )
     await steps.say(context, chat_id, text)
 
 
@@ -88,21 +97,28 @@ async def open_challenge(context: AttuneContext, chat_id: int, user_id: int, tea
 async def challenge_step(
     context: AttuneContext, chat_id: int, user_id: int, route: ChallengeStep
 ) -> None:
-    """The guided flow: track, then length, then start date; each step re-checked."""
+    """The guided flow: track, then length, then start date; each step re-checked, and
+    only lengths the track can fill and days every member can start on are offered."""
     services = context.services
     services.teams.members(user_id, route.team_id)  # raises unless a facilitator
-    if route.track_id not in services.library.tracks:
+    track = services.library.tracks.get(route.track_id)
+    if track is None:
         raise ChallengeProblem("unknown_track")
     if isinstance(route, routes.ChallengeTrack):
-        keyboard = kb.lengths_keyboard(route.team_id, route.track_id)
-        await steps.say(context, chat_id, texts.CHOOSE_LENGTH, keyboard)
+        lessons = len(track.lesson_ids)
+        keyboard = kb.lengths_keyboard(route.team_id, track.id, lessons, longest(lessons))
+        await steps.say(context, chat_id, texts.choose_length(track.title, lessons), keyboard)
     elif isinstance(route, routes.ChallengeLength):
-        if not valid_length(route.days):
-            raise ChallengeProblem("bad_length")
+        try:
+            services.challenges.check_length(track.id, route.days)
+        except ChallengeProblem as problem:
+            await refuse(context, chat_id, problem)
+            return
         team = team_of(context, user_id, route.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
-        keyboard = kb.starts_keyboard(route.team_id, route.track_id, route.days, today)
-        await steps.say(context, chat_id, texts.CHOOSE_START, keyboard)
+        earliest = services.challenges.earliest_start(user_id, route.team_id)
+        keyboard = kb.starts_keyboard(route.team_id, track.id, route.days, today, earliest)
+        await steps.say(context, chat_id, texts.choose_start(earliest, today), keyboard)
     else:
         await start_challenge(context, chat_id, user_id, route)
 
@@ -114,7 +130,10 @@ async def show_board(context: AttuneContext, chat_id: int, user_id: int, team_id
         team = team_of(context, user_id, team_id)
         await steps.say(context, chat_id, texts.no_challenge(team.name if team else ""))
         return
-    await steps.say(context, chat_id, texts.board(view))
+    yours, keyboard = view.yours, None
+    if yours is not None and not yours.counts_here:
+        keyboard = kb.counting_keyboard(((yours.challenge_id, view.challenge.team_name),))
+    await steps.say(context, chat_id, texts.board(view), keyboard)
 
 
 async def show_stats(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
@@ -136,15 +155,24 @@ async def send_export(context: AttuneContext, chat_id: int, user_id: int, team_i
 
 
 def stats_csv(view: StatsView) -> bytes:
-    """One row per consenting member: totals, then 1/0 for each challenge day so far."""
+    """One row per consenting member: totals, then each challenge day so far: 1 done,
+    0 missed, and empty when its lesson never reached them (joined later, paused, no
+    lesson that weekday, or not yet sent today)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    days = [f"day {n} ({day.isoformat()})" for n, day, _ in view.per_day]
+    days = [f"day {d.number} ({d.day.isoformat()})" for d in view.per_day]
     writer.writerow(["member", "lessons completed", "current streak", *days])
     for member in view.members:
-        marks = [int(n - 1 in member.days) for n, _, _ in view.per_day]
+        marks = [_mark(member, d.number - 1) for d in view.per_day]
         writer.writerow([_safe_cell(member.first_name), member.completed, member.streak, *marks])
     return buffer.getvalue().encode()
+
+
+def _mark(member: MemberStats, day: int) -> str:
+    """A member's cell for one challenge day."""
+    if day in member.days:
+        return "1"
+    return "0" if day in member.offered else ""
 
 
 # A spreadsheet reads a cell as a formula when it starts with = + - @, or with a tab or

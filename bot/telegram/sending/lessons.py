@@ -93,8 +93,10 @@ class _Run:
         if first_time and tag is not None and tag.alternatives:
             await self.context.bot.send_message(
                 self.outgoing.chat_id,
-                texts.choose_counting(tag.team_name),
-                reply_markup=counting_keyboard(tag.alternatives),
+                texts.choose_counting(tag.team_name, tag.chosen),
+                reply_markup=counting_keyboard(
+                    tag.alternatives, keep=(tag.challenge_id, tag.team_name)
+                ),
             )
 
     async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
