@@ -110,6 +110,11 @@ def joined(messages: list[StoredMessage]) -> str:
     return "\n".join(text_of(m) for m in messages)
 
 
+async def reply(h: Harness, user_id: int, text: str) -> str:
+    """Send ``text`` as ``user_id``; everything the bot answered, as one text."""
+    return joined(await h.say(user_id, text))
+
+
 def deliveries(h: Harness, learner_id: int) -> list[Delivery]:
     """The learner's delivery rows (one per lesson day served)."""
     with services(h).db.session() as session:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import Harness, text_of
-from tests.e2e.scenes import bot_message, learner
+from tests.e2e.harness import Harness
+from tests.e2e.scenes import bot_message, learner, reply
 
 ANN = 3001
 
 
 async def reply_to(h: Harness, text: str) -> str:
-    return "\n".join(text_of(m) for m in await h.say(ANN, text))
+    return await reply(h, ANN, text)
 
 
 @pytest.mark.parametrize(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from tests.e2e.harness import Harness, text_of
-from tests.e2e.scenes import learner
+from tests.e2e.scenes import learner, reply
 
 ANN = 3101
 
 
 async def reply_to(h: Harness, text: str) -> str:
-    return "\n".join(text_of(m) for m in await h.say(ANN, text))
+    return await reply(h, ANN, text)
 
 
 async def test_distress_gets_the_learners_country_resources_not_the_fallback(

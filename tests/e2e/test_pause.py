@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import Harness, text_of
+from tests.e2e.harness import Harness
+from tests.e2e.scenes import reply
 
 ANN = 3401
 
 
 async def reply_to(h: Harness, text: str) -> str:
-    return "\n".join(text_of(m) for m in await h.say(ANN, text))
+    return await reply(h, ANN, text)
 
 
 async def test_pause_counts_scheduled_days_and_settings_show_it(harness: Harness) -> None:

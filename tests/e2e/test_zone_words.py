@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import reply
 
 ANN = 3301
 
 
 async def reply_to(h: Harness, text: str) -> str:
-    return "\n".join(text_of(m) for m in await h.say(ANN, text))
+    return await reply(h, ANN, text)
 
 
 async def test_an_abbreviation_offers_the_zones_it_may_mean(harness: Harness) -> None:
