@@ -258,17 +258,18 @@ def mask_to_days(mask: int) -> frozenset[int]:
 
 
 def pause_end(first_day: date, days: frozenset[int], lesson_days: int) -> date:
-    """The first local date after ``lesson_days`` of the learner's scheduled days.
+    """The first scheduled local date after ``lesson_days`` of the learner's lesson days.
 
     /pause 3 means three lesson days, not three calendar days: on a weekday schedule, a
-    pause from Friday covers Friday, Monday and Tuesday and lessons resume on Wednesday.
-    ``first_day`` is the first day that may be paused (today, unless today's lesson was
-    already served).
+    pause from Wednesday covers Wednesday, Thursday and Friday, and lessons resume on
+    Monday (not "Saturday", a day with no lesson anyway). ``first_day`` is the first day
+    that may be paused (today, unless today's lesson was already served).
     """
     day, counted = first_day, 0
-    while True:
+    while counted < lesson_days:
         if day.weekday() in days:
             counted += 1
-            if counted == lesson_days:
-                return day + timedelta(days=1)
         day += timedelta(days=1)
+    while day.weekday() not in days:
+        day += timedelta(days=1)
+    return day

@@ -19,11 +19,11 @@ async def test_pause_counts_scheduled_days_and_settings_show_it(harness: Harness
     await h.onboard(ANN, days="mon,wed,fri")
     reply = await reply_to(h, "/pause 3")
     assert "Paused for your next 3 lesson days" in reply
-    assert "lessons resume on Saturday 7 March" in reply  # Mon, Wed, Fri paused
+    assert "lessons resume on Monday 9 March" in reply  # Mon, Wed, Fri paused
     settings = await reply_to(h, "/settings")
-    assert "Paused: lessons resume on Saturday 7 March" in settings
+    assert "Paused: lessons resume on Monday 9 March" in settings
     profile = h.services.learners.get(ANN)  # type: ignore[union-attr]
-    assert profile is not None and str(profile.resume_on) == "2026-03-07"
+    assert profile is not None and str(profile.resume_on) == "2026-03-09"
 
 
 async def test_resume_when_not_paused_says_so(harness: Harness) -> None:

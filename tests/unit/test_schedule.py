@@ -214,4 +214,6 @@ def test_a_pause_counts_lesson_days_not_calendar_days() -> None:
     saturday = date(2026, 3, 7)
     assert pause_end(saturday, WEEKDAYS, 1) == date(2026, 3, 10)  # Mon; back Tue
     assert pause_end(friday, frozenset(range(7)), 3) == date(2026, 3, 9)
-    assert pause_end(friday, frozenset({2}), 2) == date(2026, 3, 19)  # two Wednesdays
+    assert pause_end(friday, frozenset({2}), 2) == date(2026, 3, 25)  # two Wednesdays
+    wednesday = date(2026, 3, 4)
+    assert pause_end(wednesday, WEEKDAYS, 3) == date(2026, 3, 9)  # back Monday, not Saturday
