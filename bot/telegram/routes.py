@@ -345,8 +345,11 @@ def matches(*kinds: type) -> Callable[[object], bool]:
 
 
 def _id(text: str) -> int | None:
-    """One of our numeric ids: digits that fit a 64-bit integer."""
-    return small_id(text) if is_digits(text) else None
+    """One of our numeric ids, written as we write them: ASCII digits, no leading zero,
+    fitting a 64-bit integer. ``٠`` or ``007`` would read as another number than the
+    button says, so they are refused."""
+    canonical = text.isascii() and is_digits(text) and (text == "0" or text[0] != "0")
+    return small_id(text) if canonical else None
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -439,6 +442,8 @@ def _read_challenge(rest: str) -> Route | None:
 
 def _compact_date(text: str) -> date | None:
     """``yyyymmdd`` as a date; ``None`` when it is not one."""
+    if not (text.isascii() and text.isdigit() and len(text) == 8):
+        return None
     try:
         return datetime.strptime(text, "%Y%m%d").date()  # noqa: DTZ007 - a calendar date
     except ValueError:

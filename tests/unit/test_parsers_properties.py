@@ -266,6 +266,8 @@ def test_callback_data_that_is_not_text_is_refused(data: object) -> None:
 @given(CLEAN_DATA)
 @example("tc:s:1:x:7:0")
 @example("tm:07:30")
+@example("tj:x:٠")
+@example("ta:x:1:01")
 def test_an_accepted_button_is_one_we_could_have_sent(data: str) -> None:
     """Whatever decodes, encodes back to the very same data: nothing is read loosely."""
     route = routes.decode(data)
