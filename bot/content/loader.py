@@ -150,6 +150,7 @@ def _parse_source(reader: FieldReader) -> Source | None:
     values = (source_id, authors, year, title, published_in, url)
     if any(value is None for value in values):
         return None
+    # The type: ignore below: every value was checked not None just above.
     return Source(*values)  # type: ignore[arg-type]
 
 
@@ -226,6 +227,7 @@ def _parse_track(reader: FieldReader) -> Track | None:
             reader.problem("lessons", f"'{lesson_id}' is listed {count} times")
     if None in (track_id, title, description, order):
         return None
+    # The type: ignore below: the required values were checked not None just above.
     return Track(track_id, title, description, order, core, lesson_ids, objectives)  # type: ignore[arg-type]
 
 
@@ -260,6 +262,7 @@ def _parse_lesson(reader: FieldReader, today: date) -> Lesson | None:
     if any(value is None for value in required) or not source_ids:
         return None
     return Lesson(
+        # The type: ignore below: each value below was checked not None just above.
         id=lesson_id,  # type: ignore[arg-type]
         track_id=track_id,  # type: ignore[arg-type]
         title=title,  # type: ignore[arg-type]
@@ -346,6 +349,7 @@ def _parse_question(reader: FieldReader) -> Question | None:
         return None
     if None in (question_id, text, explanation):
         return None
+    # The type: ignore below: the values were checked not None just above.
     question = Question(question_id, text, tuple(options), correct[0], explanation)  # type: ignore[arg-type]
     for message in item_cues.question_problems(question):
         reader.problem("options", message)

@@ -63,4 +63,5 @@ def due_for_review(library: Library, today: date, within_days: int) -> list[Less
         for lesson in library.lessons.values()
         if lesson.review is not None and lesson.review.review_by <= horizon
     ]
+    # The type: ignore below: due_for_review keeps reviewed lessons only.
     return sorted(due, key=lambda lesson: (lesson.review.review_by, lesson.id))  # type: ignore[union-attr]

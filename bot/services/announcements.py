@@ -27,7 +27,7 @@ from bot.content.model import Library
 from bot.learning import rolling_cap
 from bot.services.base import Refusal, Service
 from bot.store.engine import Database
-from bot.store.models import Announcement, AnnouncementDelivery, Learner, Team
+from bot.store.models import Announcement, AnnouncementDelivery, Learner, Team, id_of
 from bot.store.queries.announcements import (
     all_recipients,
     announcements_due,
@@ -305,7 +305,7 @@ class Announcements(Service):
                 ):
                     row.state, row.reason = "failed", "left the team"
                 else:
-                    recipients.append(Recipient(row.id, learner.id, learner.chat_id))  # type: ignore[arg-type]
+                    recipients.append(Recipient(id_of(row), id_of(learner), learner.chat_id))
                 session.add(row)
             return recipients
 
@@ -375,7 +375,7 @@ class Announcements(Service):
         session.add(announcement)
         for learner_id in self._recipients(session, announcement):
             session.add(
-                AnnouncementDelivery(announcement_id=announcement.id, learner_id=learner_id)  # type: ignore[arg-type]
+                AnnouncementDelivery(announcement_id=id_of(announcement), learner_id=learner_id)
             )
 
     def _recipients(self, session: Session, announcement: Announcement) -> list[int]:
@@ -433,9 +433,9 @@ class Announcements(Service):
     def _view(
         self, session: Session, announcement: Announcement, *, cancellable: bool = False
     ) -> AnnouncementView:
-        counts = recipient_counts(session, announcement.id)  # type: ignore[arg-type]
+        counts = recipient_counts(session, id_of(announcement))
         return AnnouncementView(
-            announcement.id,  # type: ignore[arg-type]
+            id_of(announcement),
             self._audience_name(session, announcement.team_id),
             announcement.state,
             announcement.scheduled_at,

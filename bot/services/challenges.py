@@ -32,7 +32,7 @@ from bot.learning.challenges import (
 from bot.learning.schedule import local_date, zone_info
 from bot.learning.streaks import compute_streak
 from bot.services.base import Refusal, Service
-from bot.store.models import Challenge, ChallengeChoice, Learner, Team
+from bot.store.models import Challenge, ChallengeChoice, Learner, Team, id_of
 from bot.store.queries.challenges import (
     ChallengeDays,
     challenge_days,
@@ -240,6 +240,7 @@ class Challenges(Service):
             choice.challenge_id = challenge_id
             session.add(choice)
             team = session.get(Team, challenge.team_id)
+            # The type: ignore below: a challenge's team exists (foreign key).
             return self._view(challenge, team)  # type: ignore[arg-type]
 
     def board(self, viewer_id: int, team_id: int) -> BoardView | None:
@@ -271,7 +272,7 @@ class Challenges(Service):
         here = decided.challenge.id == challenge.id
         if not here and challenge.id not in {i for i, _ in decided.alternatives}:
             return None  # this board's challenge is not running
-        return YourCounting(here, decided.team_name, challenge.id)  # type: ignore[arg-type]
+        return YourCounting(here, decided.team_name, id_of(challenge))
 
     def _today_of(self, session: Session, learner_id: int) -> date:
         """The learner's own date now."""
@@ -350,7 +351,7 @@ class Challenges(Service):
         self, session: Session, challenge: Challenge
     ) -> list[tuple[Learner, MemberDays]]:
         """Consenting members, the challenge days that reached each and those completed."""
-        days = challenge_days(session, challenge.id)  # type: ignore[arg-type]
+        days = challenge_days(session, id_of(challenge))
         members = []
         for membership, learner in active_members(session, challenge.team_id):
             mine = days.get(learner.id, NO_DAYS)
@@ -386,8 +387,8 @@ class Challenges(Service):
     def _view(self, challenge: Challenge, team: Team, *, deferred: bool = False) -> ChallengeView:
         track = self.library.tracks.get(challenge.track_id)
         return ChallengeView(
-            challenge.id,  # type: ignore[arg-type]
-            team.id,  # type: ignore[arg-type]
+            id_of(challenge),
+            id_of(team),
             team.name,
             challenge.track_id,
             track.title if track else challenge.track_id,

@@ -25,7 +25,7 @@ from bot.learning.curriculum import Pick, Seen, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
 from bot.services.profiles import next_lesson_at, profile_of
-from bot.store.models import Challenge, Delivery, Learner, Team
+from bot.store.models import Challenge, Delivery, Learner, Team, id_of
 from bot.store.queries.answers import answered_question_ids
 from bot.store.queries.challenges import counting_challenge, learners_in_challenges
 from bot.store.queries.deliveries import (
@@ -216,6 +216,7 @@ class Deliveries(Service):
         queries were most of the bot's own cost per delivery (``bench/fanout.py``).
         """
         zone = learner.zone or "UTC"
+        # The type: ignore below: only learners with a due time are claimed.
         slot_day = local_date(learner.next_due_at, zone)  # type: ignore[arg-type]
         if learner.status == "paused":
             learner.status, learner.resume_on = "active", None
@@ -302,7 +303,7 @@ class Deliveries(Service):
         may ask a learner in several challenges which one counts."""
         answered: list[str] = []
         if not fresh:
-            answered = answered_question_ids(session, delivery.id)  # type: ignore[arg-type]
+            answered = answered_question_ids(session, id_of(delivery))
         tag = None
         challenge = (
             session.get(Challenge, delivery.challenge_id) if delivery.challenge_id else None
@@ -315,11 +316,11 @@ class Deliveries(Service):
                 delivery.challenge_day + 1,
                 challenge.days,
                 claim.alternatives if claim else (),
-                challenge.id,  # type: ignore[arg-type]
+                id_of(challenge),
                 claim.chosen if claim else False,
             )
         return Outgoing(
-            delivery_id=delivery.id,  # type: ignore[arg-type]
+            delivery_id=id_of(delivery),
             learner_id=learner.id,
             chat_id=learner.chat_id,
             lesson=self.library.lessons[delivery.lesson_id],

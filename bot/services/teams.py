@@ -23,7 +23,7 @@ from bot.learning.join_codes import invitation_open, new_code, normalise
 from bot.learning.names import has_hidden, imitates_system
 from bot.limits import telegram_length
 from bot.services.base import Refusal, Service
-from bot.store.models import Learner, Membership, Team
+from bot.store.models import Learner, Membership, Team, id_of
 from bot.store.queries.teams import (
     active_member_count,
     active_members,
@@ -156,7 +156,7 @@ class Teams(Service):
             session.flush()
             session.add(
                 Membership(
-                    team_id=team.id,  # type: ignore[arg-type]
+                    team_id=id_of(team),
                     learner_id=learner_id,
                     role="facilitator",
                     state="active",
@@ -170,12 +170,12 @@ class Teams(Service):
         """Look up a code and hold a pending place until the learner consents."""
         with self.db.session() as session:
             team = _team_by_code(session, code_text)
-            membership = membership_of(session, team.id, learner_id)  # type: ignore[arg-type]
+            membership = membership_of(session, id_of(team), learner_id)
             if membership is not None and membership.state == "active":
                 raise TeamProblem("already_member")
             _require_room(session, learner_id)
             if membership is None:
-                membership = Membership(team_id=team.id, learner_id=learner_id)  # type: ignore[arg-type]
+                membership = Membership(team_id=id_of(team), learner_id=learner_id)
             membership.state, membership.role = "pending", "member"
             membership.requested_at = self.clock.now()
             session.add(membership)
@@ -296,7 +296,7 @@ class Teams(Service):
 
         def rotate(session: Session, team: Team) -> None:
             team.join_code = _unused_code(session)
-            close_pending_joins(session, team.id)  # type: ignore[arg-type]
+            close_pending_joins(session, id_of(team))
 
         return self._change(actor_id, team_id, rotate)
 
@@ -304,7 +304,7 @@ class Teams(Service):
         """Link a Telegram group to the team whose code a facilitator gives there."""
         with self.db.session() as session:
             team = _team_by_code(session, code_text)
-            _require_facilitator(session, team.id, actor_id)  # type: ignore[arg-type]
+            _require_facilitator(session, id_of(team), actor_id)
             team.group_chat_id = chat_id
             session.add(team)
             return _view(session, team, "facilitator")
@@ -406,11 +406,11 @@ def _org_view(session: Session, team: Team) -> OrgView:
 
 def _view(session: Session, team: Team, role: str) -> TeamView:
     return TeamView(
-        team.id,  # type: ignore[arg-type]
+        id_of(team),
         team.name,
         team.join_code,
         team.zone,
         role,
-        active_member_count(session, team.id),  # type: ignore[arg-type]
+        active_member_count(session, id_of(team)),
         team.group_chat_id,
     )

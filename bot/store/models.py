@@ -8,6 +8,7 @@ served twice.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
@@ -212,3 +213,15 @@ class AnnouncementDelivery(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("announcement_id", "learner_id", name="uq_announcement_recipient"),
     )
+
+
+class _Saved(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _Saved) -> int:
+    """A saved row's primary key. SQLModel types it as optional because a row has none
+    before it is flushed; every caller of this holds a row that was read or flushed."""
+    assert row.id is not None, "the row has not been saved yet"
+    return row.id

@@ -66,6 +66,7 @@ def serialize_writers(engine: Engine, timeout: float) -> threading.Lock:
 def _info_of(connection: Any) -> dict[str, Any]:
     """The pooled connection's info; the bare connection SQLAlchemy probes first has none."""
     try:
+        # The type: ignore below: SQLAlchemy types connection.info as Any.
         return connection.info  # type: ignore[no-any-return]
     except NotImplementedError:
         return {}

@@ -394,8 +394,10 @@ def _read_admin(rest: str) -> Route | None:
     if len(parts) == 2 and (op := _choice(AdminOp, parts[0])):
         return TeamAdmin(op, ids[0])  # type: ignore[arg-type]  # None excluded above
     if len(parts) == 3 and (member_op := _choice(MemberOp, parts[0])):
+        # The type: ignore below: None ids were refused just above.
         return MemberAction(member_op, ids[0], ids[1])  # type: ignore[arg-type]
     if len(parts) == 4 and ids[2] and (member_op := _choice(MemberOp, parts[0])):
+        # The type: ignore below: None ids were refused just above.
         return MemberAction(member_op, ids[0], ids[1], ids[2])  # type: ignore[arg-type]
     return None
 

@@ -17,6 +17,7 @@ PERSON_COLUMNS = ("learner_id",)
 
 def tables_about_learners() -> list[tuple[Table, str]]:
     """Every table with rows about a learner, and the column that names them."""
+    # The type: ignore below: SQLModel adds __table__ at class creation.
     found: list[tuple[Table, str]] = [(Learner.__table__, "id")]  # type: ignore[attr-defined]
     for table in SQLModel.metadata.sorted_tables:
         for column in PERSON_COLUMNS:

@@ -159,6 +159,7 @@ def teams_in_org(session: Session, code: str) -> list[tuple[int, str]]:
     rows = session.exec(
         select(Team.id, Team.name).where(Team.org_code == code).order_by(col(Team.id))
     ).all()
+    # The type: ignore below: SQLModel types the selected id as optional.
     return [(int(tid), name) for tid, name in rows]  # type: ignore[arg-type]
 
 
@@ -184,4 +185,5 @@ def facilitated_teams(session: Session, learner_id: int) -> list[tuple[int, str]
         )
         .order_by(col(Team.id))
     ).all()
+    # The type: ignore below: SQLModel types the selected id as optional.
     return [(int(tid), name) for tid, name in rows]  # type: ignore[arg-type]

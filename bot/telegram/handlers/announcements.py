@@ -196,6 +196,7 @@ async def schedule_from_text(
         await refuse(context, message.chat_id, problem)
         return
     context.services.learners.expect(user.id, None)
+    # The type: ignore below: a scheduled view always has its time.
     await steps.say(context, message.chat_id, texts.scheduled_for(view.scheduled_at, zone))  # type: ignore[arg-type]
 
 

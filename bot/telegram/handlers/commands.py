@@ -21,6 +21,7 @@ SETTING_COMMANDS = {"time": "time", "timezone": "zone", "days": "days", "tracks"
 
 async def _reply(update: Update, text: str, **kwargs: object) -> None:
     if update.effective_message is not None:
+        # The type: ignore below: kwargs are PTB's own keyword arguments, typed object here.
         await update.effective_message.reply_text(text, **kwargs)  # type: ignore[arg-type]
 
 

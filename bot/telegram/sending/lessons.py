@@ -155,6 +155,7 @@ class _Run:
             question_parse_mode=None,
             explanation_parse_mode=None,
         )
+        # The type: ignore below: send_poll always returns the poll it sent.
         return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
 
     async def stopped_by(self, error: TelegramError) -> None:
