@@ -37,55 +37,31 @@ TEAM_PROBLEMS.update(
         ),
     }
 )
-
-
 NO_AUDIENCE = (
     "Only a team's facilitators can send it announcements. Create a team with /newteam, or "
     "ask your facilitator."
 )
-
-
 ANNOUNCE_WHICH = "Who should receive the announcement?"
-
-
 ANNOUNCE_ASK = (
     "Send me the announcement as members should see it: formatted text, a photo with a "
     "caption, or a document such as a PDF. You'll see a preview first. /cancel stops."
 )
-
-
 ANNOUNCE_UNSUPPORTED = (
     "I can send formatted text, a photo with a caption, or a document. Please send one of "
     "those, or /cancel."
 )
-
-
 ANNOUNCE_EMPTY = "That announcement is empty. Please send some text, a photo or a document."
-
-
 ANNOUNCE_TOO_BIG = (
     "That file is larger than Telegram allows bots to send (50 MB). Nothing was sent."
 )
-
-
 PREVIEW = "<b>Preview.</b> This is exactly what members will receive:"
-
-
 CONFIRM_SEND = "Send it?"
-
-
 ASK_WHEN = (
     "When should members receive it? Type a date and time in your time zone ({zone}), like "
     "<code>2026-03-05 15:00</code> or <code>tomorrow 15:00</code>."
 )
-
-
 ANNOUNCE_CANCELLED = "Cancelled. Nothing was sent."
-
-
 NOTHING_TO_CANCEL = "There's nothing to cancel."
-
-
 NO_ANNOUNCEMENTS = "No scheduled or recent announcements."
 
 

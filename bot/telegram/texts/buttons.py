@@ -7,80 +7,30 @@ from datetime import date
 from bot.telegram.texts.common import short_name
 
 LESSON_AGAIN_BUTTON = "Show today's lesson"
-
-
 DONE_BUTTON = "Done ›"
-
-
 TRACK_INFO_BUTTON = "ⓘ About"
-
-
 EVERY_DAY_BUTTON = "Every day"
-
-
 WEEKDAYS_BUTTON = "Weekdays"
-
-
 CHOOSE_DAYS_BUTTON = "Choose days…"
-
-
 SETTINGS_BUTTONS = ("Tracks", "Time", "Time zone", "Days")
-
-
 DELETE_EVERYTHING_BUTTON = "Delete everything"
-
-
 KEEP_MY_DATA_BUTTON = "Keep my data"
-
-
 JOIN_WITH_NAME_BUTTON = "Join and show my first name"
-
-
 JOIN_WITHOUT_NAME_BUTTON = "Join without my name"
-
-
 DECLINE_JOIN_BUTTON = "Don't join"
-
-
 MEMBERS_BUTTON = "Members"
-
-
 NEW_CODE_BUTTON = "New join code"
-
-
 RENAME_BUTTON = "Rename"
-
-
 STOP_CHALLENGE_BUTTON = "Stop challenge"
-
-
 CONFIRM_NEW_CODE_BUTTON = "Yes, issue a new code"
-
-
 CONFIRM_STOP_BUTTON = "Yes, stop the challenge"
-
-
 BACK_TO_MENU_BUTTON = "‹ Back, change nothing"
-
-
 SEND_NOW_BUTTON = "Send now"
-
-
 SCHEDULE_BUTTON = "Schedule"
-
-
 CANCEL_BUTTON = "Cancel"
-
-
 CANCEL_IT_BUTTON = "Cancel it"
-
-
 EVERYONE_AUDIENCE = "Everyone (all active learners)"
-
-
 START_CHOICES = ("Today", "Tomorrow", "Next Monday")
-
-
 EARLIEST_START = "Earliest for everyone"
 
 
@@ -110,17 +60,9 @@ def start_button(label: str, day: date) -> str:
 
 
 CHOOSE_COFACILITATOR_BUTTON = "Choose a co-facilitator"
-
-
 CLOSE_TEAM_BUTTON = "Close the team"
-
-
 CONFIRM_CLOSE_BUTTON = "Yes, close the team"
-
-
 MORE_MEMBERS_BUTTON = "More ›"
-
-
 EARLIER_MEMBERS_BUTTON = "‹ Previous"
 
 

@@ -24,20 +24,12 @@ SCOPE = (
     "your organization's policies, local law or professional consultation. It is not a "
     "crisis service: if someone is in danger, call your local emergency number."
 )
-
-
 PRIVACY = (
     "Please don't send me anything that could identify a client, or personal health "
     "details: bot chats are stored on Telegram's servers."
 )
-
-
 STALE_BUTTON = "That button is no longer active. Nothing was changed."
-
-
 NEED_START = "Let's get you set up first: send /start."
-
-
 NOT_SET_UP = "You're almost set up. Send /start to finish, and your first lesson follows."
 
 

@@ -39,106 +39,58 @@ ASK_TRACKS = (
     "<b>Step 1 of 4: what would you like to learn?</b>\n"
     "Tap to choose one or more tracks, then <b>Done</b>. Lessons rotate between them."
 )
-
-
 ASK_TIME = (
     "<b>Step 2 of 4: when should your lesson arrive?</b>\n"
     "Tap a time, or type one like <code>7:30</code>, <code>19:00</code> or <code>7pm</code>."
 )
-
-
 ASK_ZONE = (
     "<b>Step 3 of 4: which time zone are you in?</b>\n"
     "Tap one (the local time is shown), or type a city or zone like "
     "<code>America/Chicago</code>, or an offset like <code>UTC+5:30</code>."
 )
-
-
 ASK_DAYS = (
     "<b>Step 4 of 4: which days?</b>\n"
     "Days off never break your streak. Type <code>mon,wed,fri</code> or tap below."
 )
-
-
 ASK_CUSTOM_DAYS = "Tap the days you want, then <b>Done</b>."
-
-
 TRACKS_EDIT = "Tap to add or remove tracks, then <b>Done</b>."
-
-
 NEED_A_TRACK = "Please choose at least one track."
-
-
 NEED_A_DAY = "Please choose at least one day."
-
-
 BAD_TIME = (
     "I couldn't read that as a time. Try <code>7:30</code>, <code>19:00</code> or "
     "<code>7pm</code> (hours 0-23, minutes 0-59)."
 )
-
-
 BAD_ZONE = (
     "I don't know that time zone. Try a zone like <code>Europe/Berlin</code> or "
     "<code>America/Chicago</code>, a city like <code>Tokyo</code>, or an offset like "
     "<code>UTC-3</code>."
 )
-
-
 BAD_DAYS = (
     "I couldn't read those days. Try <code>daily</code>, <code>weekdays</code> or a list "
     "like <code>mon,wed,fri</code>."
 )
-
-
 BAD_PAUSE = "Pause for how many days? Try <code>/pause 7</code> (1 to 365), or just /pause."
-
-
 TOO_LONG = "That message is longer than I can use. Nothing was changed."
-
-
 NOT_UNDERSTOOD = "I'm not sure what to do with that. /help lists what I can do."
-
-
 STEP_ALREADY_DONE = "That step is already done. /settings changes it. Nothing was changed."
-
-
 PRIVATE_ONLY = "Let's talk in a private chat: lessons and settings live there."
-
-
 SOMETHING_WRONG = (
     "Sorry, something went wrong on my side. Your progress is safe; please try again."
 )
-
-
 STOPPED = (
     "Lessons are stopped. Everything you've done is kept until you ask to delete it. "
     "Send /start whenever you want to pick up again."
 )
-
-
 CONFIRM_DELETE = (
     "This deletes everything Attune stores about you: your settings, lessons, answers "
     "and streaks. It cannot be undone. (Messages already in this chat stay in Telegram; "
     "you can clear the chat yourself.)"
 )
-
-
 DELETED = "Done: everything Attune stored about you is deleted. Send /start to begin again."
-
-
 KEPT = "Nothing was deleted."
-
-
 NOTHING_STORED = "I don't store anything about you."
-
-
 MY_DATA = "Here is everything Attune stores about you, as a JSON file."
-
-
 ALREADY_DONE_TODAY = "You've already answered today's questions. Nicely done."
-
-
 LESSON_MAY_BE_MISSING = (
     "Attune restarted while sending today's lesson, so part of it may not have reached "
     "you. We didn't send it twice; tap below if anything is missing."
@@ -176,8 +128,6 @@ ASK_FEEDBACK = (
     "that reads badly. Please leave out anything that could identify a client. "
     "/cancel to stop."
 )
-
-
 FEEDBACK_NOWHERE = (
     "Thank you. This bot has no operators set up to receive reports, so nothing was sent. "
     "You can report it in the Attune project's repository."
@@ -366,8 +316,6 @@ def resumed(profile: Profile) -> str:
 
 
 HELP_TITLE = "<b>What I can do</b>"
-
-
 HELP_COMMANDS = (
     HELP_TITLE + "\n"
     "/today: today's lesson (again)\n"
@@ -402,8 +350,6 @@ ABOUT = (
     "learning objectives are behind its ⓘ button in /tracks. Found an error? /feedback.\n\n"
     f"<i>{SCOPE}</i>\n\n{PRIVACY}"
 )
-
-
 COMMANDS = (
     ("today", "Today's lesson"),
     ("progress", "Streak and progress"),

@@ -11,8 +11,6 @@ from bot.services.teams import MAX_TEAMS, MembersPage, OrgView
 from bot.telegram.texts.common import NEED_START, STALE_BUTTON, esc, percent, plural, short_date
 
 MISS_DAY_ONE = "Some members have already had that day's lesson, so they would miss day 1."
-
-
 TEAM_PROBLEMS = {
     "name_like_notice": (
         "That name reads like a message from Attune itself (words such as Attune, notice "
@@ -69,51 +67,25 @@ TEAM_PROBLEMS = {
     ),
     "day_one_missed": f"{MISS_DAY_ONE} Nothing was changed.",
 }
-
-
 NEWTEAM_USAGE = "Give the team a name, for example: <code>/newteam Riverside counselling</code>"
-
-
 JOIN_USAGE = "Send the join code you were given, for example: <code>/join ABCDE-23456</code>"
-
-
 CHALLENGE_USAGE = (
     "Start a challenge with buttons: /challenge. Or type it: "
     "<code>/challenge trauma-informed-care 14 2026-03-09</code> (track id or title, days, "
     "and an optional start date; if left out, today, or tomorrow once some members have "
     "had today's lesson, so that everyone gets day 1)."
 )
-
-
 NO_TEAMS = "You're not in a team yet. Join one with /join and the code your facilitator gave you."
-
-
 NOT_FACILITATOR_ANYWHERE = (
     "You're not a facilitator of any team. To create one: <code>/newteam Team name</code>"
 )
-
-
 LINK_USAGE = "Link this group to your team: <code>/linkteam ABCDE-23456</code> (your team's code)."
-
-
 CHOOSE_TEAM = "Which team?"
-
-
 CHOOSE_TRACK = "Which track should the team follow?"
-
-
 CHOOSE_LENGTH = "For how many days?"
-
-
 CHOOSE_START = "Starting when?"
-
-
 ASK_TEAM_NAME = "Send the new name for the team."
-
-
 DECLINED = "You haven't joined, and nothing was shared."
-
-
 NO_CHALLENGE_YET = "No challenge yet. A facilitator can start one with /challenge."
 
 
@@ -410,8 +382,6 @@ def team_admin(name: str, code: str, members: int) -> str:
 
 
 ORG_WHICH_TEAM = "Which team should join the organisation?"
-
-
 ORG_USAGE_NOTE = (
     "Boards rank the organisation's teams that run the same track at the same time; "
     "nobody outside it sees them. To add a team, its facilitator sends "
