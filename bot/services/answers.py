@@ -1,8 +1,9 @@
 """Recording quiz answers and noticing when a day's lesson is complete.
 
 A poll answer carries a user and a poll id but no chat, so the poll id is looked up in
-``QuizPoll``. The day is complete when every question is answered, right or wrong:
-effort counts, not score.
+``QuizPoll``, which also holds the order its options were shown in: the answer is stored
+as the lesson's own option, never its place. The day is complete when every question is
+answered, right or wrong: effort counts, not score.
 
 Answers are the bot's hottest write path, so ``record`` works on one bare connection
 with the precompiled statements of ``bot.store.queries.answers``.
@@ -16,7 +17,8 @@ from enum import Enum
 
 from sqlalchemy import Connection
 
-from bot.content.model import Lesson
+from bot.content.model import Lesson, Question
+from bot.learning import shuffle
 from bot.learning.schedule import local_date
 from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
@@ -74,17 +76,19 @@ class Answers(Service):
         option = option_ids[0]
         with self.db.engine.connect() as connection:
             found = find_poll(connection, poll_id, user_id)
-            lesson = self._lesson_answered(found, option)
-            if found is None or lesson is None:
+            answered = self._question_answered(found, option)
+            if found is None or answered is None:
                 return AnswerResult(AnswerStatus.UNKNOWN)
+            lesson, question = answered
             now = self.clock.now()
+            order = shuffle.decode(found.option_order, len(question.options))
             added = add_answer(
                 connection,
                 learner_id=user_id,
                 delivery_id=found.delivery_id,
                 lesson_id=found.lesson_id,
                 question_id=found.question_id,
-                option_index=option,
+                option_index=shuffle.option_at(order, option),
                 correct=option == found.correct_index,
                 answered_at=now,
             )
@@ -94,15 +98,18 @@ class Answers(Service):
             connection.commit()
         return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)
 
-    def _lesson_answered(self, found: PollRow | None, option: int) -> Lesson | None:
-        """The poll's lesson, if it still has the question and ``option`` is one of its."""
+    def _question_answered(
+        self, found: PollRow | None, option: int
+    ) -> tuple[Lesson, Question] | None:
+        """The poll's lesson and question, if it still has it and ``option`` is one of its
+        places."""
         if found is None:
             return None
         lesson = self.library.lessons.get(found.lesson_id)
         question = lesson.question(found.question_id) if lesson is not None else None
-        if question is None or not 0 <= option < len(question.options):
+        if lesson is None or question is None or not 0 <= option < len(question.options):
             return None
-        return lesson
+        return lesson, question
 
     def _complete_if_done(
         self, connection: Connection, found: PollRow, lesson: Lesson, user_id: int, now: datetime

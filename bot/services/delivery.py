@@ -72,11 +72,16 @@ class Outgoing:
 
 @dataclass(frozen=True, slots=True)
 class SentPoll:
-    """What Telegram told us about a quiz poll we just sent."""
+    """What Telegram told us about a quiz poll we just sent, and the order it showed.
+
+    ``correct_index`` is the key's place as shown; ``option_order`` (``shuffle.encode``)
+    maps each place back to the lesson's own option.
+    """
 
     poll_id: str
     question_id: str
     correct_index: int
+    option_order: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +198,8 @@ class Deliveries(Service):
         polls = [
             {"poll_id": p.poll.poll_id, "delivery_id": p.delivery_id,
              "learner_id": p.learner_id, "question_id": p.poll.question_id,
-             "correct_index": p.poll.correct_index, "sent_at": now}
+             "correct_index": p.poll.correct_index, "option_order": p.poll.option_order,
+             "sent_at": now}
             for p in states
             if p.poll is not None
         ]  # fmt: skip

@@ -103,7 +103,10 @@ class QuizPoll(SQLModel, table=True):
     delivery_id: int = Field(foreign_key="delivery.id", index=True, ondelete="CASCADE")
     learner_id: int = Field(sa_column=_learner_fk())
     question_id: str = Field(max_length=32)
+    # Both in display order: the place of the key, and the lesson's option index at each
+    # place ("2,0,1"; empty for polls sent before options were shuffled: file order).
     correct_index: int
+    option_order: str = Field(default="", max_length=64)
     sent_at: datetime = Field(sa_column=_instant())
 
 
@@ -115,7 +118,7 @@ class Answer(SQLModel, table=True):
     delivery_id: int = Field(foreign_key="delivery.id", ondelete="CASCADE")
     lesson_id: str = Field(max_length=64)
     question_id: str = Field(max_length=32)
-    option_index: int
+    option_index: int  # the lesson's own option, whatever place it was shown in
     correct: bool
     answered_at: datetime = Field(sa_column=_instant())
 

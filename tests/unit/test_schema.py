@@ -81,7 +81,11 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
             "INSERT INTO membership (team_id, learner_id, role, state, show_name) VALUES "
             "(3, 1, 'member', 'pending', 0)"
         ))  # fmt: skip
-    assert schema.upgrade(engine) == head_revision() == "0003"
+        connection.execute(text(
+            "INSERT INTO quizpoll (poll_id, delivery_id, learner_id, question_id, "
+            "correct_index, sent_at) VALUES ('p1', 5, 1, 'q1', 1, '2026-03-02 07:30')"
+        ))  # fmt: skip
+    assert schema.upgrade(engine) == head_revision() == "0004"
     with engine.connect() as connection:
         row = connection.execute(
             text("SELECT parts_sent, part_in_flight, uncertain FROM delivery WHERE id = 5")
@@ -92,6 +96,9 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
         invitation = connection.execute(text("SELECT state, requested_at FROM membership")).one()
     assert tuple(team) == ("Riverside", None), "a team starts in no organisation"
     assert tuple(invitation) == ("pending", None), "an untimed invitation counts as closed"
+    with engine.connect() as connection:
+        poll = connection.execute(text("SELECT correct_index, option_order FROM quizpoll")).one()
+    assert tuple(poll) == (1, ""), "a poll sent before shuffling reads as file order"
 
 
 def test_backup_is_consistent_while_another_connection_writes(tmp_path: Path) -> None:

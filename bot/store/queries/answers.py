@@ -21,8 +21,9 @@ from bot.store.models import Answer, Delivery, Learner, QuizPoll
 
 # The poll, its day and its learner in one round trip; no row means "not ours to count"
 # (unknown poll, someone else's poll, or its delivery or learner gone).
-# One row of _FIND_POLL: delivery, question, key, lesson, review?, chat, zone, local day.
-PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None, date]"
+# One row of _FIND_POLL: delivery, question, key (as shown), lesson, review?, chat, zone,
+# local day, the order the options were shown in.
+PollRow: TypeAlias = "Row[int, str, int, str, bool, int, str | None, date, str]"
 _FIND_POLL = (
     # SQLAlchemy's select over col(...): SQLModel's typed overloads stop at four columns.
     sa_select(
@@ -34,6 +35,7 @@ _FIND_POLL = (
         col(Learner.chat_id),
         col(Learner.zone),
         col(Delivery.local_date),
+        col(QuizPoll.option_order),
     )
     .join(Delivery, col(Delivery.id) == col(QuizPoll.delivery_id))
     .join(Learner, col(Learner.id) == col(QuizPoll.learner_id))

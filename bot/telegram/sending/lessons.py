@@ -13,10 +13,12 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from telegram import LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import PollType
 from telegram.error import TelegramError
 
+from bot.content.model import Question
+from bot.learning import shuffle
 from bot.services.delivery import Outgoing, SendingState, SentPoll
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
@@ -38,6 +40,29 @@ _in_flight: set[int] = set()
 def in_flight() -> set[int]:
     """Deliveries being sent by this process right now (a resume must leave them alone)."""
     return set(_in_flight)
+
+
+async def send_quiz(
+    bot: Bot, chat_id: int, question: Question, order: tuple[int, ...]
+) -> tuple[str, int]:
+    """Send ``question`` as a quiz poll with its options in ``order``; the explanation goes
+    along. Returns the poll's id and the key's place as shown."""
+    key = shuffle.position_of(order, question.correct_index)
+    message = await bot.send_poll(
+        chat_id,
+        question.text,
+        shuffle.shown_options(question.options, order),
+        is_anonymous=False,
+        type=PollType.QUIZ,
+        # PTB types option ids as the literals 0-11; the loader caps options at 10.
+        correct_option_ids=[key],  # type: ignore[list-item]
+        explanation=question.explanation,
+        # Lesson text is plain: "&" or "<" in a question or explanation is literal.
+        question_parse_mode=None,
+        explanation_parse_mode=None,
+    )
+    # The type: ignore below: send_poll always returns the poll it sent.
+    return message.poll.id, key  # type: ignore[union-attr]
 
 
 async def send_outgoing(
@@ -142,21 +167,12 @@ class _Run:
             )
             return None
         question = self.questions[index - 1]
-        message = await bot.send_poll(
-            chat_id,
-            question.text,
-            list(question.options),
-            is_anonymous=False,
-            type=PollType.QUIZ,
-            # PTB types option ids as the literals 0-11; the loader caps options at 10.
-            correct_option_ids=[question.correct_index],  # type: ignore[list-item]
-            explanation=question.explanation,
-            # Lesson text is plain: "&" or "<" in a question or explanation is literal.
-            question_parse_mode=None,
-            explanation_parse_mode=None,
+        occasion = shuffle.delivery_occasion(outgoing.delivery_id)
+        order = shuffle.option_order(
+            outgoing.learner_id, occasion, question.id, len(question.options)
         )
-        # The type: ignore below: send_poll always returns the poll it sent.
-        return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
+        poll_id, key = await send_quiz(bot, chat_id, question, order)
+        return SentPoll(poll_id, question.id, key, shuffle.encode(order))
 
     async def stopped_by(self, error: TelegramError) -> None:
         """Settle a part Telegram did not take: retry later, give up, or leave uncertain."""
