@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     stale.set_defaults(handler=_lessons_stale)
     items = lesson_commands.add_parser("items", help="item statistics to find weak questions")
     items.add_argument("directory", nargs="?", type=Path, help="default: ATTUNE_LESSONS_DIR")
+    items.add_argument(
+        "--db", metavar="URL", help="read real answers from this database (e.g. sqlite:///x.db)"
+    )
     items.set_defaults(handler=_lessons_items)
     lessons.set_defaults(handler=lambda _args: _usage(lessons))
     return parser
@@ -133,16 +136,48 @@ def _lessons_stale(args: argparse.Namespace) -> int:
 
 
 def _lessons_items(args: argparse.Namespace) -> int:
-    """Print static item cues per track and per question."""
+    """Print static item cues per track and per question, or with ``--db`` what learners
+    actually answered."""
     library = _valid_library(args.directory)
     if library is None:
         return 1
+    if args.db:
+        return _answered_items(library, args.db)
     print("Per track:")
     for line in reports.cue_lines(library):
         print(line)
     print("Per question (cued first):")
     for line in reports.question_cue_lines(library):
         print(line)
+    return 0
+
+
+def _answered_items(library: Library, url: str) -> int:
+    """Per question from the answers stored at ``url``: answered, share right, each option."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.engine import Database
+    from bot.store.queries.answers import option_choices
+
+    sqlite_file = make_url(url).database if url.startswith("sqlite") else None
+    if sqlite_file is not None and not Path(sqlite_file).is_file():
+        print(f"attune lessons items: no database file at {sqlite_file}", file=sys.stderr)
+        return 1
+    try:
+        db = Database(url)
+        with db.engine.connect() as connection:
+            choices = reports.choice_counts(option_choices(connection))
+        db.dispose()
+    except (SQLAlchemyError, ValueError) as error:
+        print(f"attune lessons items: cannot read answers from {url}: {error}", file=sys.stderr)
+        return 1
+    lines = reports.answer_lines(library, choices)
+    questions = sum(len(lesson.questions) for lesson in library.lessons.values())
+    print("Answers per question (* the key; lesson options, whatever place they were shown):")
+    for line in lines:
+        print(line)
+    print(f"{len(lines)} of {questions} questions answered so far")
     return 0
 
 

@@ -6,10 +6,11 @@ come from one place (``item_cues``), and so tests can read them without a termin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from bot.content import item_cues
-from bot.content.model import Lesson, Library
+from bot.content.model import Lesson, Library, Question
 
 
 def cue_lines(library: Library) -> list[str]:
@@ -53,6 +54,51 @@ def question_cue_lines(library: Library) -> list[str]:
                 )
     rows.sort(key=lambda row: -row[0])
     return [line for _, line in rows]
+
+
+# Answers a question needs before its option figures say anything about the item.
+MIN_ANSWERS_FOR_FLAGS = 20
+
+Choices = dict[tuple[str, str], dict[int, int]]
+
+
+def choice_counts(rows: Iterable[tuple[str, str, int, int]]) -> Choices:
+    """``(lesson, question, option, times)`` rows as times chosen per option, by question."""
+    found: Choices = {}
+    for lesson_id, question_id, option, times in rows:
+        found.setdefault((lesson_id, question_id), {})[option] = times
+    return found
+
+
+def answer_lines(library: Library, choices: Choices) -> list[str]:
+    """Per answered question, in teaching order: how often answered, the share right and
+    the share choosing each option (the key starred), with what looks weak flagged."""
+    lines = []
+    for track in library.ordered_tracks():
+        for lesson in library.track_lessons(track.id):
+            for question in lesson.questions:
+                counts = choices.get((lesson.id, question.id))
+                if counts:
+                    lines.append(_answer_line(lesson.id, question, counts))
+    return lines
+
+
+def _answer_line(lesson_id: str, question: Question, counts: dict[int, int]) -> str:
+    total = sum(counts.values())
+    shares = [counts.get(index, 0) / total for index in range(len(question.options))]
+    key = question.correct_index
+    spread = " ".join(
+        f"{chr(ord('A') + index)}{'*' if index == key else ''} {share:.0%}"
+        for index, share in enumerate(shares)
+    )
+    flags = []
+    if total >= MIN_ANSWERS_FOR_FLAGS:
+        if any(share > shares[key] for index, share in enumerate(shares) if index != key):
+            flags.append("a wrong option drew more than the key")
+        if any(share == 0 for index, share in enumerate(shares) if index != key):
+            flags.append("a wrong option nobody chose")
+    note = f"; {', '.join(flags)}" if flags else ""
+    return f"  {lesson_id} {question.id}: {total} answers, {shares[key]:.0%} right; {spread}{note}"
 
 
 def due_for_review(library: Library, today: date, within_days: int) -> list[Lesson]:

@@ -117,6 +117,19 @@ def answered_question_ids(session: Session, delivery_id: int) -> list[str]:
     return list(session.exec(query).all())
 
 
+def option_choices(connection: Connection) -> list[tuple[str, str, int, int]]:
+    """How often each lesson option was chosen in a lesson's own quiz: ``(lesson,
+    question, option, times)``. Options are the lesson's own (answers are stored mapped
+    back from the shuffled place), so the figures are about the option."""
+    query = sa_select(
+        col(Answer.lesson_id), col(Answer.question_id), col(Answer.option_index), func.count()
+    ).group_by(col(Answer.lesson_id), col(Answer.question_id), col(Answer.option_index))
+    return [
+        (lesson, question, option, int(n))
+        for lesson, question, option, n in connection.execute(query)
+    ]
+
+
 def answer_totals(session: Session, learner_id: int) -> tuple[int, int]:
     """How many questions the learner answered, and how many of them rightly."""
     query = select(func.count(), _RIGHT).where(Answer.learner_id == learner_id)
