@@ -61,6 +61,7 @@ class Settings:
     tick_seconds: float = 20.0
     heartbeat_file: Path = Path("data/heartbeat")
     announcement_cap: int = 3
+    review_retention: float = 0.9
 
     @classmethod
     def from_env(
@@ -79,6 +80,7 @@ class Settings:
             tick_seconds=_tick_seconds(env.get("ATTUNE_TICK_SECONDS", "20")),
             heartbeat_file=Path(env.get("ATTUNE_HEARTBEAT_FILE", "").strip() or "data/heartbeat"),
             announcement_cap=_announcement_cap(env.get("ATTUNE_ANNOUNCEMENTS_PER_DAY", "3")),
+            review_retention=_review_retention(env.get("ATTUNE_REVIEW_RETENTION", "0.9")),
         )
 
     @staticmethod
@@ -162,6 +164,19 @@ def _announcement_cap(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100:
         raise ConfigError("ATTUNE_ANNOUNCEMENTS_PER_DAY must be a whole number from 1 to 100")
     return int(raw)
+
+
+def _review_retention(raw: str) -> float:
+    """FSRS's desired retention: the chance of still knowing an answer when it comes back.
+    Higher means more frequent reviews; outside 0.7-0.97 the workload or the forgetting
+    stops making sense for a two-minute daily habit."""
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError("ATTUNE_REVIEW_RETENTION must be a number such as 0.9") from None
+    if not 0.7 <= value <= 0.97:
+        raise ConfigError("ATTUNE_REVIEW_RETENTION must be between 0.7 and 0.97")
+    return value
 
 
 class RedactingFilter(logging.Filter):

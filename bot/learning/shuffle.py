@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import datetime
 
 # Two bytes per draw: the bias of ``value % n`` is at most n / 65536, under 0.02% for
 # the ten options Telegram allows.
@@ -23,8 +24,8 @@ _BYTES_PER_DRAW = 2
 def option_order(learner_id: int, occasion: str, question_id: str, n: int) -> tuple[int, ...]:
     """The lesson's option indices in the order shown: ``order[position] = option``.
 
-    ``occasion`` names the showing (``"d12"`` for delivery 12, ``"r7"`` for review poll
-    7), so the same showing always yields the same order.
+    ``occasion`` names the showing (``"d12"`` for delivery 12, ``"r7.…"`` for a review of
+    item 7), so the same showing always yields the same order.
     """
     seed = f"{learner_id}\x1f{occasion}\x1f{question_id}".encode()
     digest = hashlib.sha256(seed).digest()
@@ -68,6 +69,7 @@ def delivery_occasion(delivery_id: int) -> str:
     return f"d{delivery_id}"
 
 
-def review_occasion(item_id: int, reviews: int) -> str:
-    """The occasion of a review: the item, and how many times it was reviewed before."""
-    return f"r{item_id}.{reviews}"
+def review_occasion(item_id: int, due: datetime) -> str:
+    """The occasion of a review: the item and the due instant it is asked for, so a review
+    asked again before it is answered keeps its order and the next one gets a new one."""
+    return f"r{item_id}.{int(due.timestamp())}"

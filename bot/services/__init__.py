@@ -14,6 +14,7 @@ from bot.services.feedback import Feedback
 from bot.services.learners import Learners
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
+from bot.services.reviews import Reviews
 from bot.services.safety import Safety
 from bot.services.teams import Teams
 from bot.store.engine import Database, unavailable_reason
@@ -36,6 +37,7 @@ class Services:
     announcements: Announcements
     safety: Safety
     feedback: Feedback
+    reviews: Reviews
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -51,6 +53,7 @@ class Services:
         *,
         admins: frozenset[int] = frozenset(),
         announcement_cap: int = 3,
+        review_retention: float = 0.9,
     ) -> Services:
         """Wire the services together."""
         announcements = Announcements(
@@ -62,7 +65,7 @@ class Services:
             clock=clock,
             learners=Learners(db, library, clock),
             deliveries=Deliveries(db, library, clock),
-            answers=Answers(db, library, clock),
+            answers=Answers(db, library, clock, review_retention=review_retention),
             progress=Progress(db, library, clock),
             privacy=Privacy(db, library, clock),
             teams=Teams(db, library, clock),
@@ -70,4 +73,5 @@ class Services:
             announcements=announcements,
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
+            reviews=Reviews(db, library, clock, retention=review_retention),
         )

@@ -17,11 +17,14 @@ from enum import Enum
 
 from sqlalchemy import Connection
 
-from bot.content.model import Lesson, Question
+from bot.clock import Clock
+from bot.content.model import Lesson, Library, Question
 from bot.learning import shuffle
 from bot.learning.schedule import local_date
+from bot.learning.spacing import DEFAULT_RETENTION, first_answer
 from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
+from bot.store.engine import Database
 from bot.store.queries.answers import (
     PollRow,
     add_answer,
@@ -30,6 +33,7 @@ from bot.store.queries.answers import (
     find_poll,
 )
 from bot.store.queries.deliveries import scheduled_days
+from bot.store.queries.reviews import add_item
 
 
 class AnswerStatus(Enum):
@@ -67,7 +71,22 @@ class AnswerResult:
 
 
 class Answers(Service):
-    """Stores answers; the first answer to a question is the one that counts."""
+    """Stores answers; the first answer to a question is the one that counts.
+
+    Each first answer also makes the learner's review item for the question (a wrong
+    answer rates its card Again, a right one Good), in the same transaction.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        library: Library,
+        clock: Clock,
+        *,
+        review_retention: float = DEFAULT_RETENTION,
+    ) -> None:
+        super().__init__(db, library, clock)
+        self.review_retention = review_retention
 
     def record(self, poll_id: str, user_id: int, option_ids: list[int]) -> AnswerResult:
         """Store an answer; unknown, forged or repeated answers change nothing."""
@@ -82,6 +101,7 @@ class Answers(Service):
             lesson, question = answered
             now = self.clock.now()
             order = shuffle.decode(found.option_order, len(question.options))
+            right = option == found.correct_index
             added = add_answer(
                 connection,
                 learner_id=user_id,
@@ -89,11 +109,19 @@ class Answers(Service):
                 lesson_id=found.lesson_id,
                 question_id=found.question_id,
                 option_index=shuffle.option_at(order, option),
-                correct=option == found.correct_index,
+                correct=right,
                 answered_at=now,
             )
             if not added:  # closing the connection rolls the attempt back
                 return AnswerResult(AnswerStatus.DUPLICATE, found.chat_id)
+            add_item(
+                connection,
+                learner_id=user_id,
+                lesson_id=found.lesson_id,
+                question_id=found.question_id,
+                card=first_answer(now, right, self.review_retention),
+                now=now,
+            )
             summary = self._complete_if_done(connection, found, lesson, user_id, now)
             connection.commit()
         return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)

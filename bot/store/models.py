@@ -125,6 +125,58 @@ class Answer(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("delivery_id", "question_id", name="uq_answer_question"),)
 
 
+class ReviewItem(SQLModel, table=True):
+    """One learner's FSRS card for one lesson question: when it comes back, and how it went.
+
+    Made by the first answer to the question in a lesson; ``due`` is ``None`` once the
+    question is mastered (retired). ``asked_at`` is when it was last sent as a review, so
+    a crash mid-block loses the poll rather than sending it twice.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("learner.id", ondelete="CASCADE"), nullable=False)
+    )
+    lesson_id: str = Field(max_length=64)
+    question_id: str = Field(max_length=32)
+    state: int
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    last_review: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    reviews: int = 0
+    reviews_right: int = 0
+    right_streak: int = 0
+    asked_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    mastered_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    created_at: datetime = Field(sa_column=_instant())
+
+    __table_args__ = (
+        UniqueConstraint("learner_id", "lesson_id", "question_id", name="uq_review_item"),
+        # "This learner's due items, oldest first" is one range scan of this index.
+        Index("ix_reviewitem_learner_due", "learner_id", "due"),
+    )
+
+
+class ReviewPoll(SQLModel, table=True):
+    """A review question we sent as a quiz poll, and the first answer to it.
+
+    Like ``QuizPoll`` it keeps the order the options were shown in, so the answer is the
+    lesson's own option; unlike it, it belongs to no delivery: reviews never count towards
+    completing a day.
+    """
+
+    poll_id: str = Field(primary_key=True, max_length=64)
+    item_id: int = Field(foreign_key="reviewitem.id", index=True, ondelete="CASCADE")
+    learner_id: int = Field(sa_column=_learner_fk())
+    correct_index: int
+    option_order: str = Field(max_length=64)
+    sent_at: datetime = Field(sa_column=_instant())
+    option_index: int | None = None
+    correct: bool | None = None
+    answered_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
 class Team(SQLModel, table=True):
     """A group that learns together; joined with a short, hard-to-guess code."""
 

@@ -71,6 +71,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         clock,
         admins=settings.admin_ids,
         announcement_cap=settings.announcement_cap,
+        review_retention=settings.review_retention,
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from bot.services.announcements import Content
+from bot.services.reviews import ReviewBlock, SentReview
 from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import learner
@@ -25,7 +27,8 @@ def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
 
 
 async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
-    """A learner with lessons, answers, a team, a challenge and a challenge choice."""
+    """A learner with lessons, answers, review items and a review poll sent, a team, a
+    challenge and a challenge choice."""
     learner(h, user_id, name)
     services = h.services
     assert services is not None
@@ -34,6 +37,12 @@ async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     services.challenges.choose(user_id, challenge.id)
     await h.say(user_id, "/today")
     await h.answer_quiz(user_id)
+    h.clock.set(h.clock.now() + timedelta(days=3))
+    block = services.reviews.now_for(user_id)
+    assert isinstance(block, ReviewBlock)
+    first = block.questions[0]
+    sent = SentReview(f"review-{user_id}", first.item_id, user_id, 0, "")
+    services.reviews.record_sent([sent])
 
 
 def in_each_others_teams_with_announcements(h: Harness) -> None:

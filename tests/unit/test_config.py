@@ -113,3 +113,11 @@ def test_attune_run_refuses_invalid_lessons(tmp_path: Path) -> None:
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "lessons" in capsys.readouterr().out
+
+
+def test_review_retention_is_read_and_bounded() -> None:
+    assert Settings.from_env({}).review_retention == 0.9
+    assert Settings.from_env({"ATTUNE_REVIEW_RETENTION": "0.85"}).review_retention == 0.85
+    for bad in ("0.5", "1", "ninety"):
+        with pytest.raises(ConfigError, match="ATTUNE_REVIEW_RETENTION"):
+            Settings.from_env({"ATTUNE_REVIEW_RETENTION": bad})

@@ -3,6 +3,8 @@ the same showing always has the same order."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,4 +57,6 @@ def test_places_are_spread_evenly_over_many_learners() -> None:
 def test_shown_options_follow_the_order_and_file_order_reads_as_identity() -> None:
     assert shuffle.shown_options(("a", "b", "c"), (2, 0, 1)) == ["c", "a", "b"]
     assert shuffle.decode("", 3) == (0, 1, 2)
-    assert shuffle.delivery_occasion(12) != shuffle.review_occasion(12, 0)
+    assert shuffle.delivery_occasion(12) != shuffle.review_occasion(
+        12, datetime(2026, 3, 2, tzinfo=UTC)
+    )
