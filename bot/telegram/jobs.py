@@ -13,9 +13,11 @@ from bot.config import Settings
 from bot.health import write_heartbeat
 from bot.services.announcements import Held
 from bot.services.delivery import Outgoing
+from bot.services.reviews import ReviewBlock
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.sending import announcements as fanout
+from bot.telegram.sending import reviews as review_sending
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.lessons import in_flight, send_outgoing
 from bot.telegram.sending.notices import post as _post
@@ -39,7 +41,9 @@ async def tick(context: AttuneContext) -> None:
         batch = await asyncio.to_thread(services.deliveries.claim_due, CLAIM_BATCH)
         if not batch:
             break
-        await _send_all(context, batch)
+        lessons = [(outgoing.learner_id, outgoing.lesson.id) for outgoing in batch]
+        reviews = await asyncio.to_thread(services.reviews.after_lessons, lessons)
+        await _send_all(context, batch, reviews)
         if len(batch) < CLAIM_BATCH:
             break
     await _post_challenge_news(context)
@@ -83,16 +87,23 @@ async def _post_held(context: AttuneContext, held: list[Held]) -> None:
             await _post(context, chat_id, texts.announcement_held(item, zone))
 
 
-async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:
+async def _send_all(
+    context: AttuneContext, batch: list[Outgoing], reviews: dict[int, ReviewBlock] | None = None
+) -> None:
     """Send a batch concurrently; the rate limiter keeps us within Telegram's limits.
 
     One ``GroupCommit`` for the batch: the progress of concurrent sends shares commits.
+    A lesson sent in full is followed by the learner's review block, if one was claimed.
     """
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
     journal = GroupCommit(context.services.deliveries.record)
+    review_journal = GroupCommit(context.services.reviews.record_sent)
+    reviews = reviews or {}
 
     async def one(outgoing: Outgoing) -> None:
         async with gate:
-            await send_outgoing(context, outgoing, journal)
+            if await send_outgoing(context, outgoing, journal):
+                block = reviews.get(outgoing.learner_id)
+                await review_sending.after_lesson(context, block, review_journal)
 
     await asyncio.gather(*(one(outgoing) for outgoing in batch))

@@ -74,26 +74,26 @@ _FIND_POLL = (
 )
 _ANSWER_POLL = (
     update(ReviewPoll)
-    .where(col(ReviewPoll.poll_id) == bindparam("poll_id"), col(ReviewPoll.answered_at).is_(None))
+    .where(col(ReviewPoll.poll_id) == bindparam("p_poll"), col(ReviewPoll.answered_at).is_(None))
     .values(
-        option_index=bindparam("option"),
-        correct=bindparam("correct"),
-        answered_at=bindparam("now"),
+        option_index=bindparam("p_option"),
+        correct=bindparam("p_correct"),
+        answered_at=bindparam("p_now"),
     )
 )
 _CARD = (
     update(ReviewItem)
-    .where(col(ReviewItem.id) == bindparam("item"))
+    .where(col(ReviewItem.id) == bindparam("c_item"))
     .values(
-        state=bindparam("state"),
-        stability=bindparam("stability"),
-        difficulty=bindparam("difficulty"),
-        due=bindparam("due"),
-        last_review=bindparam("last_review"),
-        reviews=bindparam("reviews"),
-        reviews_right=bindparam("reviews_right"),
-        right_streak=bindparam("right_streak"),
-        mastered_at=bindparam("mastered_at"),
+        state=bindparam("c_state"),
+        stability=bindparam("c_stability"),
+        difficulty=bindparam("c_difficulty"),
+        due=bindparam("c_due"),
+        last_review=bindparam("c_last_review"),
+        reviews=bindparam("c_reviews"),
+        reviews_right=bindparam("c_reviews_right"),
+        right_streak=bindparam("c_right_streak"),
+        mastered_at=bindparam("c_mastered_at"),
     )
 )
 
@@ -184,7 +184,7 @@ def answer_poll(
 ) -> bool:
     """Store the first answer to a review poll; ``False`` if it already had one."""
     done = connection.execute(
-        _ANSWER_POLL, {"poll_id": poll_id, "option": option, "correct": correct, "now": now}
+        _ANSWER_POLL, {"p_poll": poll_id, "p_option": option, "p_correct": correct, "p_now": now}
     )
     return done.rowcount == 1
 
@@ -194,10 +194,11 @@ def save_card(connection: Connection, item_id: int, card: CardState) -> None:
     connection.execute(
         _CARD,
         {
-            "item": item_id, "state": card.state, "stability": card.stability,
-            "difficulty": card.difficulty, "due": card.due, "last_review": card.last_review,
-            "reviews": card.reviews, "reviews_right": card.reviews_right,
-            "right_streak": card.right_streak, "mastered_at": card.mastered_at,
+            "c_item": item_id, "c_state": card.state, "c_stability": card.stability,
+            "c_difficulty": card.difficulty, "c_due": card.due,
+            "c_last_review": card.last_review, "c_reviews": card.reviews,
+            "c_reviews_right": card.reviews_right, "c_right_streak": card.right_streak,
+            "c_mastered_at": card.mastered_at,
         },
     )  # fmt: skip
 

@@ -13,6 +13,7 @@ from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, 
 from bot.telegram.handlers import announcements, steps
 from bot.telegram.handlers.onboarding import answer_setting
 from bot.telegram.handlers.safety import answered_distress
+from bot.telegram.sending import reviews
 from bot.telegram.sending.lessons import send_outgoing
 
 T = TypeVar("T")
@@ -75,7 +76,9 @@ async def today(update: Update, context: AttuneContext) -> None:
         await _reply(update, texts.NOT_SET_UP)
         return
     outgoing, already_sent = found
-    await send_outgoing(context, outgoing)
+    sent = await send_outgoing(context, outgoing)
+    if sent and not already_sent:
+        await reviews.after_claimed_lesson(context, outgoing)
     if already_sent and len(outgoing.answered) == len(outgoing.lesson.questions):
         await _reply(update, texts.ALREADY_DONE_TODAY)
 

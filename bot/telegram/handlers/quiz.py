@@ -1,4 +1,9 @@
-"""Quiz answers: store them and, when the day is complete, say so warmly."""
+"""Quiz answers: store them and, when the day is complete, say so warmly.
+
+A vote on a review poll is not a lesson answer: it reschedules that question's review
+(``services.reviews``) and says nothing (Telegram already shows right or wrong and the
+explanation).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from functools import partial
 from telegram import Update
 from telegram.ext import PollAnswerHandler
 
+from bot.services.answers import AnswerStatus
 from bot.telegram import texts
 from bot.telegram.context import AttuneApplication, AttuneContext
 from bot.telegram.writes import short_write
@@ -22,6 +28,12 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
         services.answers.record, answer.poll_id, answer.user.id, list(answer.option_ids)
     )
     result = await short_write(services.db, record)
+    if result.status is AnswerStatus.UNKNOWN:
+        review = partial(
+            services.reviews.answer, answer.poll_id, answer.user.id, list(answer.option_ids)
+        )
+        await short_write(services.db, review)
+        return
     if result.completed is not None and result.chat_id is not None:
         await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from telegram import Bot, LinkPreviewOptions
-from telegram.constants import PollType
+from telegram import LinkPreviewOptions
 from telegram.error import TelegramError
 
-from bot.content.model import Question
 from bot.learning import shuffle
 from bot.services.delivery import Outgoing, SendingState, SentPoll
 from bot.telegram import texts
@@ -26,6 +24,7 @@ from bot.telegram.keyboards import lesson_again_keyboard
 from bot.telegram.sending.failures import Failure, classify
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.marks import before_send
+from bot.telegram.sending.quiz import send_quiz
 from bot.telegram.team_keyboards import counting_keyboard
 from bot.telegram.writes import short_write
 
@@ -40,29 +39,6 @@ _in_flight: set[int] = set()
 def in_flight() -> set[int]:
     """Deliveries being sent by this process right now (a resume must leave them alone)."""
     return set(_in_flight)
-
-
-async def send_quiz(
-    bot: Bot, chat_id: int, question: Question, order: tuple[int, ...]
-) -> tuple[str, int]:
-    """Send ``question`` as a quiz poll with its options in ``order``; the explanation goes
-    along. Returns the poll's id and the key's place as shown."""
-    key = shuffle.position_of(order, question.correct_index)
-    message = await bot.send_poll(
-        chat_id,
-        question.text,
-        shuffle.shown_options(question.options, order),
-        is_anonymous=False,
-        type=PollType.QUIZ,
-        # PTB types option ids as the literals 0-11; the loader caps options at 10.
-        correct_option_ids=[key],  # type: ignore[list-item]
-        explanation=question.explanation,
-        # Lesson text is plain: "&" or "<" in a question or explanation is literal.
-        question_parse_mode=None,
-        explanation_parse_mode=None,
-    )
-    # The type: ignore below: send_poll always returns the poll it sent.
-    return message.poll.id, key  # type: ignore[union-attr]
 
 
 async def send_outgoing(

@@ -5,8 +5,8 @@ Messages use Telegram HTML; anything that came from a person or a file is escape
 guilt-inducing, because our readers are at risk of burnout themselves.
 
 The words live in modules by feature (``common``, ``safety``, ``learner``, ``buttons``,
-``teams``, ``announcements``); this package re-exports them, so handlers keep one
-namespace, ``texts.X``, ready for translation.
+``teams``, ``announcements``, ``reviews``); this package re-exports them, so handlers keep
+one namespace, ``texts.X``, ready for translation.
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ from bot.telegram.texts.learner import (
     welcome_back,
     which_zone,
 )
+from bot.telegram.texts.reviews import nothing_due, quick_review, review_lines, review_now
 from bot.telegram.texts.safety import (
     crisis_block,
     crisis_reply,
@@ -369,6 +370,7 @@ __all__ = [
     "next_lesson_line",
     "no_challenge",
     "not_paused",
+    "nothing_due",
     "onboarding_done",
     "organisation",
     "pause_line",
@@ -376,8 +378,11 @@ __all__ = [
     "percent",
     "plural",
     "progress",
+    "quick_review",
     "remove_member_button",
     "resumed",
+    "review_lines",
+    "review_now",
     "saved",
     "scheduled_for",
     "sending_now",

@@ -1,0 +1,123 @@
+"""Spaced review on the clock: a missed question returns within days, a right one later;
+nothing due means no review block; a pause means no reviews; reviews never complete a day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.emulator.models import StoredMessage
+from bot.store.models import ReviewItem, ReviewPoll
+from tests.e2e.harness import Harness, text_of
+from tests.e2e.scenes import MONDAY_0730, learner, services
+
+ANN, BEN = 4301, 4302
+TRACKS = ("cultural-humility", "burnout-prevention")
+DAY = timedelta(days=1)
+
+
+def split_review(messages: list[StoredMessage]) -> tuple[list[str], list[str]]:
+    """The texts before the "Quick review" header, and the review questions after it."""
+    texts = [text_of(m) for m in messages]
+    headers = [i for i, t in enumerate(texts) if "Quick review" in t]
+    if not headers:
+        return texts, []
+    return texts[: headers[0]], [t for t in texts[headers[0] + 1 :] if t.startswith("[quiz]")]
+
+
+async def day(h: Harness, user_id: int, days: int) -> list[StoredMessage]:
+    """Move to 07:30 Berlin ``days`` after Monday; the messages the tick sent."""
+    before = len(h.emulator.bot_messages(user_id))
+    await h.move_to(MONDAY_0730 + days * DAY)
+    return h.emulator.bot_messages(user_id)[before:]
+
+
+async def answer(h: Harness, user_id: int, question_start: str, *, right: bool) -> None:
+    """Answer the open poll whose question starts like ``question_start``."""
+    [poll] = [p for p in h.open_polls(user_id) if p.question.startswith(question_start)]
+    key = poll.correct_option_ids[0]
+    h.emulator.answer_poll(user_id, poll.id, [key if right else (key + 1) % len(poll.options)])
+    await h.settle()
+
+
+def items(h: Harness, user_id: int) -> list[ReviewItem]:
+    with services(h).db.session() as session:
+        query = select(ReviewItem).where(ReviewItem.learner_id == user_id)
+        return list(session.exec(query).all())
+
+
+async def test_a_missed_question_returns_the_next_day_a_right_one_later(harness: Harness) -> None:
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    monday = await day(h, ANN, 0)
+    assert split_review(monday)[1] == [], "nothing to review on day 1"
+    polls = [p.question for p in h.open_polls(ANN)]
+    missed, known = polls
+    await answer(h, ANN, missed, right=False)
+    await answer(h, ANN, known, right=True)
+    by_question = {i.question_id: i for i in items(h, ANN)}
+    assert len(by_question) == 2
+    wrong, right = (i for i in sorted(by_question.values(), key=lambda i: i.stability or 0))
+    assert wrong.due is not None and right.due is not None and right.due > wrong.due
+
+    lesson, reviews = split_review(await day(h, ANN, 1))
+    assert any("Try this:" in t for t in lesson), "the lesson comes first"
+    assert reviews == [f"[quiz] {missed}"], "the miss is back on Tuesday, alone"
+    later = []
+    for n in range(2, 7):
+        later += split_review(await day(h, ANN, n))[1]
+        await h.answer_quiz(ANN)
+    assert f"[quiz] {known}" in later, "the right answer came back later in the week"
+
+
+async def test_nothing_due_no_review_block_and_a_retick_sends_nothing_twice(
+    harness: Harness,
+) -> None:
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    learner(h, BEN, "Ben", tracks=TRACKS)
+    await day(h, ANN, 0)
+    await h.answer_quiz(ANN, correct=True)
+    await h.answer_quiz(BEN, correct=False)
+    tuesday = await day(h, ANN, 1)
+    assert not any("Quick review" in text_of(m) for m in tuesday), "everything right: not due"
+    ben = h.emulator.bot_messages(BEN)
+    assert sum("Quick review" in text_of(m) for m in ben) == 1
+    sent = len(h.emulator.bot_messages(BEN))
+    await h.move_to(MONDAY_0730 + DAY + timedelta(minutes=5))
+    assert len(h.emulator.bot_messages(BEN)) == sent, "no review is sent twice"
+
+
+async def test_reviews_never_complete_a_day_and_an_answer_reschedules(harness: Harness) -> None:
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    await day(h, ANN, 0)
+    monday_questions = [p.question for p in h.open_polls(ANN)]
+    await h.answer_quiz(ANN, correct=False)
+    lesson, reviews = split_review(await day(h, ANN, 1))
+    assert len(reviews) == 2
+    before = {i.question_id: i.due for i in items(h, ANN) if i.reviews == 0}
+    for question in monday_questions:
+        await answer(h, ANN, question, right=True)
+    assert not any("today done" in t for t in h.texts(ANN)[-3:]), "reviews are not the lesson"
+    with services(h).db.session() as session:
+        polls = session.exec(select(ReviewPoll).where(ReviewPoll.learner_id == ANN)).all()
+    assert len(polls) == 2 and all(p.correct for p in polls)
+    rescheduled = [i for i in items(h, ANN) if i.question_id in before and i.reviews == 1]
+    assert len(rescheduled) == 2
+    assert all(i.due is not None and i.due > before[i.question_id] for i in rescheduled)
+    done = await h.answer_quiz(ANN)
+    assert any("today done" in text_of(m) for m in done), "the lesson's own questions do"
+
+
+async def test_a_pause_holds_reviews_and_they_follow_the_next_lesson(harness: Harness) -> None:
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    await day(h, ANN, 0)
+    await h.answer_quiz(ANN, correct=False)
+    await h.say(ANN, "/pause 2")
+    for n in (1, 2):
+        assert await day(h, ANN, n) == [], "paused: no lesson, no review"
+    lesson, reviews = split_review(await day(h, ANN, 3))
+    assert any("Try this:" in t for t in lesson) and len(reviews) == 2
