@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -54,6 +54,7 @@ class NothingDue:
 
     next_due: datetime | None
     zone: str
+    today: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +120,13 @@ class Reviews(Service):
             if learner_id not in people:
                 return None
             chat_id, zone, _mask, _status = people[learner_id]
+            today = local_date(now, zone)
             items = queries.due_items(connection, [learner_id], now + _LATEST_DAY_END)
             picked = review_pick.on_request(
-                self._known(items.get(learner_id, [])), ReviewDay.of(local_date(now, zone), zone)
+                self._known(items.get(learner_id, [])), ReviewDay.of(today, zone)
             )
             if not picked:
-                return NothingDue(queries.next_due(connection, learner_id), zone)
+                return NothingDue(queries.next_due(connection, learner_id), zone, today)
             block = self._block(learner_id, chat_id, picked)
             self._mark_asked(connection, [block], now)
         return block

@@ -39,6 +39,7 @@ from bot.telegram.handlers import (
     onboarding,
     privacy,
     quiz,
+    reviews,
     team_actions,
 )
 from bot.telegram.jobs import CHECKPOINT_SECONDS, checkpoint, tick
@@ -128,7 +129,8 @@ def build_application(
 
 
 FEATURES = (
-    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership
+    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership,
+    reviews,
 )  # fmt: skip
 
 

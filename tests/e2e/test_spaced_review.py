@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.emulator.models import StoredMessage
 from bot.store.models import ReviewItem, ReviewPoll
 from tests.e2e.harness import Harness, text_of
-from tests.e2e.scenes import MONDAY_0730, learner, services
+from tests.e2e.scenes import MONDAY_0730, learner, reply, services
 
 ANN, BEN = 4301, 4302
 TRACKS = ("cultural-humility", "burnout-prevention")
@@ -121,3 +121,23 @@ async def test_a_pause_holds_reviews_and_they_follow_the_next_lesson(harness: Ha
         assert await day(h, ANN, n) == [], "paused: no lesson, no review"
     lesson, reviews = split_review(await day(h, ANN, 3))
     assert any("Try this:" in t for t in lesson) and len(reviews) == 2
+
+
+async def test_review_command_asks_what_is_due_or_says_when(harness: Harness) -> None:
+    h = harness
+    h.user(ANN, "Ann")
+    assert "/start" in await reply(h, ANN, "/review"), "a stranger is pointed to /start"
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    assert "Nothing to review yet" in await reply(h, ANN, "/review")
+    await day(h, ANN, 0)
+    await h.answer_quiz(ANN, correct=True)
+    later = await reply(h, ANN, "/review")
+    assert "Nothing due right now" in later and "Wednesday 4 March" in later
+
+    h.clock.set(MONDAY_0730 + 2 * DAY - timedelta(hours=6))  # Wednesday 02:30 in Berlin
+    sent = await h.say(ANN, "/review")
+    assert text_of(sent[0]).startswith("Review: 2 questions due"), text_of(sent[0])
+    assert [m.poll is not None for m in sent[1:]] == [True, True]
+    assert "already in the chat" in await reply(h, ANN, "/review"), "not asked twice a day"
+    await h.answer_quiz(ANN, correct=True)
+    assert all(i.reviews == 1 and i.right_streak == 1 for i in items(h, ANN))

@@ -320,6 +320,7 @@ HELP_COMMANDS = (
     HELP_TITLE + "\n"
     "/today: today's lesson (again)\n"
     "/progress: streak, rest days and what you've learned\n"
+    "/review: questions from earlier lessons that are due again\n"
     "/settings: tracks, time, time zone and days\n"
     "/tracks, /time, /timezone, /days: change one setting\n"
     "/pause [days]: a vacation hold (your streak is frozen)\n"
@@ -353,6 +354,7 @@ ABOUT = (
 COMMANDS = (
     ("today", "Today's lesson"),
     ("progress", "Streak and progress"),
+    ("review", "Review questions due now"),
     ("settings", "Tracks, time, zone and days"),
     ("pause", "Pause lessons (vacation hold)"),
     ("resume", "Resume lessons"),
