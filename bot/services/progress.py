@@ -1,15 +1,18 @@
-"""The learner's progress: streak, rest days, lessons per track and quiz accuracy."""
+"""The learner's progress: streak, rest days, lessons per track, quiz accuracy, and spaced
+review (mastered questions, review accuracy, what is due)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.learning.review_pick import ReviewDay
 from bot.learning.schedule import local_date
 from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
 from bot.store.models import Learner
 from bot.store.queries.answers import answer_totals
 from bot.store.queries.deliveries import lessons_completed_by_track, scheduled_days
+from bot.store.queries.reviews import review_figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,17 @@ class TrackProgress:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewProgress:
+    """Spaced review in /progress: mastered questions per track (title, count), review
+    answers and how many were right, and how many questions are due today."""
+
+    mastered: tuple[tuple[str, int], ...]
+    reviews: int
+    right: int
+    due_now: int
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressReport:
     """Everything /progress shows."""
 
@@ -30,6 +44,7 @@ class ProgressReport:
     tracks: tuple[TrackProgress, ...]
     answers: int
     correct: int
+    reviews: ReviewProgress | None = None
 
 
 class Progress(Service):
@@ -45,7 +60,10 @@ class Progress(Service):
             days = scheduled_days(session, learner_id)
             done_by_track = lessons_completed_by_track(session, learner_id)
             answers, correct = answer_totals(session, learner_id)
-        streak = compute_streak(days, local_date(now, learner.zone or "UTC"))
+            today = local_date(now, learner.zone or "UTC")
+            end_of_today = ReviewDay.of(today, learner.zone or "UTC").end
+            figures = review_figures(session.connection(), learner_id, end_of_today)
+        streak = compute_streak(days, today)
         chosen = [t for t in learner.tracks.split(",") if t in self.library.tracks]
         shown = [t for t in self.library.tracks if t in chosen or t in done_by_track]
         tracks = tuple(
@@ -57,4 +75,20 @@ class Progress(Service):
             )
             for t in sorted(shown, key=lambda t: self.library.tracks[t].order)
         )
-        return ProgressReport(streak, tracks, answers, correct)
+        return ProgressReport(streak, tracks, answers, correct, self._reviews(*figures))
+
+    def _reviews(
+        self, by_lesson: dict[str, int], reviews: int, right: int, due: int
+    ) -> ReviewProgress:
+        """Mastered questions summed per track, in menu order."""
+        by_track: dict[str, int] = {}
+        for lesson_id, count in by_lesson.items():
+            lesson = self.library.lessons.get(lesson_id)
+            if lesson is not None:
+                by_track[lesson.track_id] = by_track.get(lesson.track_id, 0) + count
+        mastered = tuple(
+            (track.title, by_track[track.id])
+            for track in self.library.ordered_tracks()
+            if track.id in by_track
+        )
+        return ReviewProgress(mastered, reviews, right, due)

@@ -141,3 +141,26 @@ async def test_review_command_asks_what_is_due_or_says_when(harness: Harness) ->
     assert "already in the chat" in await reply(h, ANN, "/review"), "not asked twice a day"
     await h.answer_quiz(ANN, correct=True)
     assert all(i.reviews == 1 and i.right_streak == 1 for i in items(h, ANN))
+
+
+async def test_progress_shows_reviews_what_is_due_and_mastery(harness: Harness) -> None:
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    await h.say(ANN, "/today")
+    await h.answer_quiz(ANN, correct=True)
+    assert "Review" not in await reply(h, ANN, "/progress"), "no review lines before any"
+
+    h.clock.set(h.clock.now() + 2 * DAY)
+    assert "Due for review now: 2 questions (/review)" in await reply(h, ANN, "/progress")
+    await h.say(ANN, "/review")
+    await h.answer_quiz(ANN, correct=True)
+    assert all(i.mastered_at is None for i in items(h, ANN)), "one right review is not enough"
+    due = max(i.due for i in items(h, ANN) if i.due is not None)
+    h.clock.set(due + timedelta(minutes=1))
+    await h.say(ANN, "/review")
+    await h.answer_quiz(ANN, correct=True)  # the second in a row, earning weeks
+    progress = await reply(h, ANN, "/progress")
+    assert "Mastered in Cultural humility: 2 questions" in progress
+    assert "Reviews: 4 of 4 right (100%)" in progress
+    assert all(i.mastered_at is not None and i.due is None for i in items(h, ANN))
+    assert "Nothing to review yet" in await reply(h, ANN, "/review"), "mastered: retired"

@@ -14,6 +14,7 @@ from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
 from bot.telegram.texts.common import PRIVACY, SCOPE, days_label, esc, plural, when
+from bot.telegram.texts.reviews import review_lines
 from bot.telegram.texts.safety import crisis_block
 
 
@@ -278,6 +279,8 @@ def progress(report: ProgressReport) -> str:
         lines.append(f"Quiz answers: {report.correct} of {report.answers} right ({share}%)")
     else:
         lines.append("Quiz: no answers yet.")
+    if (r := report.reviews) is not None:
+        lines += review_lines(list(r.mastered), r.reviews, r.right, r.due_now)
     if streak.current == 0 and streak.completed_days:
         lines.append("\nEvery lesson counts, whenever it happens. Pick up whenever suits you.")
     return "\n".join(lines)
