@@ -1,7 +1,7 @@
 """Run every benchmark, print every figure, then how each grows from 1,000 to 100,000.
 
-    .venv/bin/python -m bench.run            # full sizes (about 5 minutes on 2 cores)
-    .venv/bin/python -m bench.run --quick    # smaller sizes (about 2 minutes)
+    .venv/bin/python -m bench.run            # full sizes (about 12 minutes on 2 cores)
+    .venv/bin/python -m bench.run --quick    # smaller sizes (about 5 minutes)
 
 Each script runs in its own process (so memory and CPU figures do not mix) and also
 writes its figures as JSON, from which the growth table at the end is built.
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ("due_query", "memory", "answers", "fanout")
+SCRIPTS = ("due_query", "memory", "answers", "fanout", "review_tick")
 SIZES = (1_000, 10_000, 100_000)
 
 
@@ -111,6 +111,7 @@ def verdicts(results: dict[str, Any]) -> None:
         "memory": "resident memory < 200 MB at 100,000 learners",
         "fanout": "fan-out CPU per delivery <= 1.3x a bare PTB loop",
         "answers": "answer p99 < 50 ms at 200 answers/s",
+        "review_tick": "tick with review selection <= 1.3x today's tick CPU/delivery",
     }
     for name, text in lines.items():
         result = results.get(name)
