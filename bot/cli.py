@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.content import reports
 from bot.content.loader import check_library
 from bot.content.model import Library
-from bot.health import heartbeat_age
+from bot.health import allowed_silence, heartbeat_age
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,7 +150,7 @@ def _health(args: argparse.Namespace) -> int:
     """For container health checks: is the delivery loop beating?"""
     settings = Settings.from_env()
     age = heartbeat_age(settings.heartbeat_file, datetime.now(UTC))
-    allowed = max(60.0, 3 * settings.tick_seconds)
+    allowed = allowed_silence(settings.tick_seconds)
     if age is None or age.total_seconds() > allowed:
         print(f"unhealthy: no heartbeat in {settings.heartbeat_file} within {allowed:.0f}s")
         return 1

@@ -11,6 +11,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 
+def allowed_silence(tick_seconds: float) -> float:
+    """How long the delivery loop may stay silent before it counts as stalled: a few ticks,
+    and never less than a minute (a slow database or a rate-limited send is no stall)."""
+    return max(60.0, 3 * tick_seconds)
+
+
 def write_heartbeat(path: Path, now: datetime) -> None:
     """Record that the delivery loop is alive at ``now``."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -165,14 +165,20 @@ async def start_bot(application: AttuneApplication, *, poll_timeout: int = 10) -
     ``attune demo`` and the end-to-end tests use this, so ``post_init`` (the command
     menu) runs for them exactly as it does in production.
     """
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
+    await start_application(application)
     assert application.updater is not None
     await application.updater.start_polling(
         poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
     )
+
+
+async def start_application(application: AttuneApplication) -> None:
+    """Initialize, run ``post_init`` and start handling updates, without fetching any:
+    polling (``start_bot``) or the webhook server (``bot.telegram.worker``) feeds them."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
 
 
 async def stop_bot(application: AttuneApplication) -> None:

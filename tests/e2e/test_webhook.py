@@ -1,0 +1,202 @@
+"""Webhook mode: the real Application takes its updates by HTTP POST from the emulator.
+
+The emulator plays Telegram: ``setWebhook`` makes it POST every update to the bot's own
+server with the secret header, and re-send until it gets a 2xx. No ``getUpdates`` runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import signal
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Secret, Settings
+from bot.emulator import BotApiEmulator
+from bot.telegram.app import build_application, build_services
+from bot.telegram.web import SECRET_HEADER
+from bot.telegram.worker import Worker
+from tests.e2e.conftest import START
+from tests.e2e.harness import LESSONS, TOKEN, Harness, spawn_attune, text_of
+from tests.e2e.scenes import MONDAY_0730, learner
+
+ANN = 7001
+SECRET = "webhook-secret_0123456789"
+PATH = "/telegram/updates"
+REPLY_WAIT = 20.0  # seconds; each wait ends on its event, this only bounds a hang
+
+
+def free_port() -> int:
+    """A loopback port nobody holds now (the webhook URL must name it before we listen)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class WebhookHarness(Harness):
+    """The harness with the bot in webhook mode: ``Worker`` instead of polling."""
+
+    worker: Worker | None = None
+
+    async def start_bot(self) -> None:
+        self.services = build_services(self.settings, self.clock)
+        self.application = build_application(self.settings, self.services)
+        self.application.add_error_handler(self._record_error)
+        self.worker = Worker(self.application, self.settings)
+        await self.worker.start()
+
+    async def stop_bot(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
+        if self.services is not None:
+            self.services.db.dispose()
+        self.application = self.services = self.worker = None
+
+    @property
+    def url(self) -> str:
+        assert self.settings.webhook_url is not None
+        return self.settings.webhook_url
+
+    async def post(self, body: Any, headers: dict[str, str] | None = None) -> int:
+        """POST ``body`` to the bot's webhook as Telegram would (with ``headers``)."""
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, json=body, headers=headers or {}) as response,
+        ):
+            return response.status
+
+
+@pytest.fixture
+async def hooked(tmp_path: Path, empty_database: Path) -> AsyncIterator[WebhookHarness]:
+    clock = ManualClock(START)
+    emulator = BotApiEmulator(TOKEN, clock=clock.now)
+    await emulator.start()
+    shutil.copyfile(empty_database, tmp_path / "attune.db")
+    port = free_port()
+    settings = Settings(
+        token=Secret(TOKEN),
+        database_url=f"sqlite:///{tmp_path / 'attune.db'}",
+        api_base_url=emulator.base_url,
+        lessons_dir=LESSONS,
+        tick_seconds=3600,
+        heartbeat_file=tmp_path / "heartbeat",
+        webhook_url=f"http://127.0.0.1:{port}{PATH}",
+        webhook_secret=Secret(SECRET),
+        listen=("127.0.0.1", port),
+    )
+    h = WebhookHarness(emulator, settings, clock)
+    try:
+        await h.start_bot()
+        yield h
+    finally:
+        await h.stop_bot()
+        await emulator.stop()
+    assert not h.errors, f"handlers raised: {h.errors!r}"
+
+
+def help_update(update_id: int, user_id: int = ANN) -> dict[str, Any]:
+    """A ``/help`` message as Telegram posts it."""
+    person = {"id": user_id, "is_bot": False, "first_name": "Ann"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(START.timestamp()),
+            "chat": {"id": user_id, "type": "private", "first_name": "Ann"},
+            "from": person,
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+
+
+async def test_webhook_mode_registers_the_secret_and_serves_a_learner(
+    hooked: WebhookHarness,
+) -> None:
+    h = hooked
+    [registered] = h.emulator.requests("setWebhook")
+    assert registered.params["url"] == h.url
+    assert registered.params["secret_token"] == SECRET
+    assert "poll" not in registered.params["allowed_updates"]
+
+    learner(h, ANN, "Ann")
+    await h.move_to(MONDAY_0730)
+    assert len(h.open_polls(ANN)) == 2, h.texts(ANN)
+    summary = "\n".join(text_of(m) for m in await h.answer_quiz(ANN))
+    assert "That's today done" in summary
+    assert h.emulator.requests("getUpdates") == [], "no polling in webhook mode"
+    assert h.emulator.world.webhook["last_error"] is None, "every POST was accepted"
+
+
+@pytest.mark.parametrize("header", [None, "wrong-secret", SECRET + "x"])
+async def test_a_request_without_the_secret_is_refused_and_changes_nothing(
+    hooked: WebhookHarness, header: str | None
+) -> None:
+    h = hooked
+    h.user(ANN, "Ann")
+    headers = {SECRET_HEADER: header} if header is not None else {}
+    assert await h.post(help_update(500), headers) == 403
+    await h.settle()
+    assert h.emulator.bot_messages(ANN) == [], "a forged update is never handled"
+
+
+async def test_a_body_that_is_not_an_update_is_refused(hooked: WebhookHarness) -> None:
+    h = hooked
+    assert await h.post({"hello": 1}, {SECRET_HEADER: SECRET}) == 400
+    assert await h.post([1, 2], {SECRET_HEADER: SECRET}) == 400
+
+
+async def test_a_genuine_post_is_handled(hooked: WebhookHarness) -> None:
+    h = hooked
+    h.user(ANN, "Ann")
+    assert await h.post(help_update(501), {SECRET_HEADER: SECRET}) == 200
+    await h.settle()
+    assert len(h.emulator.bot_messages(ANN)) == 1
+
+
+async def test_attune_run_in_webhook_mode_serves_and_never_logs_the_secret(
+    tmp_path: Path,
+) -> None:
+    emulator = BotApiEmulator(TOKEN)
+    await emulator.start()
+    port = free_port()
+    process = await spawn_attune(
+        emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds="0.5",
+        stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
+        ATTUNE_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}", ATTUNE_WEBHOOK_SECRET=SECRET,
+        ATTUNE_LISTEN=f"127.0.0.1:{port}",
+    )  # fmt: skip
+    try:
+        emulator.add_user(ANN, "Ann")
+        registered = await emulator.world.changed.wait_for(
+            lambda: bool(emulator.requests("setWebhook")), REPLY_WAIT
+        )
+        assert registered, "attune run never called setWebhook"
+        emulator.send_message(ANN, "/help")
+        assert await emulator.wait_for_bot_messages(ANN, 1, timeout=REPLY_WAIT)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(process.communicate(), timeout=REPLY_WAIT)
+        await emulator.stop()
+    log = err.decode()
+    assert process.returncode == 0, log[-2000:]
+    assert emulator.requests("getUpdates") == []
+    assert SECRET not in log and TOKEN not in log
+
+
+async def test_attune_run_refuses_a_webhook_without_a_secret(tmp_path: Path) -> None:
+    process = await spawn_attune(
+        1, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds="0.5",
+        stderr=asyncio.subprocess.PIPE, ATTUNE_WEBHOOK_URL="https://bot.example.org/tg",
+        ATTUNE_WEBHOOK_SECRET="",
+    )  # fmt: skip
+    _out, err = await asyncio.wait_for(process.communicate(), timeout=REPLY_WAIT)
+    assert process.returncode == 2
+    assert "ATTUNE_WEBHOOK_SECRET is required with ATTUNE_WEBHOOK_URL" in err.decode()
