@@ -16,6 +16,7 @@ from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.services.safety import Safety
 from bot.services.teams import Teams
+from bot.services.updates import Updates
 from bot.store.engine import Database, unavailable_reason
 
 
@@ -36,6 +37,7 @@ class Services:
     announcements: Announcements
     safety: Safety
     feedback: Feedback
+    updates: Updates
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -70,4 +72,5 @@ class Services:
             announcements=announcements,
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
+            updates=Updates(db, library, clock),
         )

@@ -36,8 +36,7 @@ class AttuneContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
     @property
     def services(self) -> Services:
         """The services this application was built with."""
-        services: Services = self.application.bot_data[SERVICES_KEY]
-        return services
+        return services_of(self.application)
 
 
 def attach_services(
@@ -45,6 +44,12 @@ def attach_services(
 ) -> None:
     """Make ``services`` available to every handler and job of ``application``."""
     application.bot_data[SERVICES_KEY] = services
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services attached to ``application`` (for code outside a callback)."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    return services
 
 
 AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]

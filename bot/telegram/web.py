@@ -6,6 +6,10 @@ client), as PTB's "customwebhookbot" example suggests: an update that passes the
 is put on ``application.update_queue``, exactly where PTB's own webhook would put it, and
 flows through the same handlers and the same per-chat ordering as a polled one.
 
+Telegram re-sends an update it thinks was not received (a slow answer, a worker lost
+mid-request), perhaps to another worker: each update id is taken in the database first
+(``services.updates``), so only the first copy is handled, fleet-wide.
+
 An update is accepted (200) only with Telegram's secret header; anything else gets 403 and
 is never parsed. Telegram re-sends an update until it gets a 2xx, so answering 200 means
 "we have it": the update is on the queue.
@@ -16,14 +20,17 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.config import Settings
-from bot.telegram.context import AttuneApplication
+from bot.telegram.context import AttuneApplication, services_of
+from bot.telegram.writes import short_write
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +82,19 @@ class WebServer:
         update = await self._parsed(request)
         if update is None:
             return web.Response(status=400, text="not an update")
-        await self.application.update_queue.put(update)
+        services = services_of(self.application)
+        try:
+            first = await short_write(
+                services.db, partial(services.updates.first_time, update.update_id)
+            )
+        except SQLAlchemyError as error:
+            # Not taken, so not handled: Telegram re-sends it once the database is back.
+            logger.warning("update %d not taken, the database failed: %s", update.update_id, error)
+            return web.Response(status=503, text="database unavailable")
+        if first:
+            await self.application.update_queue.put(update)
+        else:
+            logger.info("update %d arrived again; it was handled once", update.update_id)
         return web.Response(text="ok")
 
     async def _parsed(self, request: web.Request) -> Update | None:

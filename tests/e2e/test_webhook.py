@@ -11,11 +11,13 @@ import shutil
 import signal
 import socket
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.clock import ManualClock
 from bot.config import Secret, Settings
@@ -153,12 +155,64 @@ async def test_a_body_that_is_not_an_update_is_refused(hooked: WebhookHarness) -
     assert await h.post([1, 2], {SECRET_HEADER: SECRET}) == 400
 
 
-async def test_a_genuine_post_is_handled(hooked: WebhookHarness) -> None:
+async def test_the_same_update_posted_twice_is_handled_once(hooked: WebhookHarness) -> None:
+    """Telegram re-sends an update when the webhook was slow: the copy is accepted (so
+    Telegram stops re-sending) and not handled again."""
     h = hooked
     h.user(ANN, "Ann")
-    assert await h.post(help_update(501), {SECRET_HEADER: SECRET}) == 200
+    genuine = {SECRET_HEADER: SECRET}
+    assert await h.post(help_update(501), genuine) == 200
     await h.settle()
     assert len(h.emulator.bot_messages(ANN)) == 1
+    assert await h.post(help_update(501), genuine) == 200
+    await h.settle()
+    assert len(h.emulator.bot_messages(ANN)) == 1, "the copy was not handled"
+    assert await h.post(help_update(502), genuine) == 200
+    await h.settle()
+    assert len(h.emulator.bot_messages(ANN)) == 2, "a new update still is"
+
+
+async def test_two_copies_at_once_are_handled_once(hooked: WebhookHarness) -> None:
+    h = hooked
+    h.user(ANN, "Ann")
+    genuine = {SECRET_HEADER: SECRET}
+    statuses = await asyncio.gather(*(h.post(help_update(503), genuine) for _ in range(5)))
+    await h.settle()
+    assert statuses == [200] * 5
+    assert len(h.emulator.bot_messages(ANN)) == 1
+
+
+async def test_an_update_not_taken_for_a_database_failure_is_refused_for_a_resend(
+    hooked: WebhookHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answering 200 would make Telegram forget an update we never handled."""
+    h = hooked
+    h.user(ANN, "Ann")
+
+    def fails(update_id: int) -> bool:
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
+
+    assert h.services is not None
+    monkeypatch.setattr(h.services.updates, "first_time", fails)
+    assert await h.post(help_update(504), {SECRET_HEADER: SECRET}) == 503
+    monkeypatch.undo()
+    assert await h.post(help_update(504), {SECRET_HEADER: SECRET}) == 200
+    await h.settle()
+    assert len(h.emulator.bot_messages(ANN)) == 1
+
+
+async def test_processed_update_ids_are_pruned_after_a_day(hooked: WebhookHarness) -> None:
+    h = hooked
+    h.user(ANN, "Ann")
+    assert await h.post(help_update(505), {SECRET_HEADER: SECRET}) == 200
+    await h.settle()
+    assert h.services is not None
+    h.clock.set(START + timedelta(hours=24))
+    await h.tick()
+    assert not h.services.updates.first_time(505), "kept while Telegram may re-send it"
+    h.clock.set(START + timedelta(hours=26))
+    await h.tick()
+    assert h.services.updates.first_time(505), "forgotten once Telegram no longer can"
 
 
 async def test_attune_run_in_webhook_mode_serves_and_never_logs_the_secret(
