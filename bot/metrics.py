@@ -8,7 +8,7 @@ Every name starts with ``attune_``. The edge records into this object; the HTTP 
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 
 from prometheus_client import CONTENT_TYPE_LATEST as CONTENT_TYPE
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -62,18 +62,18 @@ class Metrics:
             "Unix time the delivery loop last showed progress",
             registry=r,
         )
-        self._beat = time.monotonic()
+        self._beat = monotonic()
         self.leader.set(1)  # one process alone sends; the sender lease may say otherwise
         self.heartbeat()
 
     def heartbeat(self) -> None:
         """The delivery loop made progress now: a tick began, or a delivery ended."""
-        self._beat = time.monotonic()
+        self._beat = monotonic()
         self.heartbeat_at.set_to_current_time()
 
     def silence(self) -> float:
         """Seconds since the last heartbeat (monotonic: a clock change does not matter)."""
-        return time.monotonic() - self._beat
+        return monotonic() - self._beat
 
     def set_leader(self, leading: bool) -> None:
         """Whether this worker holds the sender lease (what the lease code reports)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.clock import Clock
 from bot.content.model import Library
 from bot.services.announcements import Announcements
@@ -18,6 +20,7 @@ from bot.services.safety import Safety
 from bot.services.teams import Teams
 from bot.services.updates import Updates
 from bot.store.engine import Database, unavailable_reason
+from bot.store.queries.health import select_one
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,18 @@ class Services:
     def database_unavailable(error: BaseException | None) -> str | None:
         """Why the database refused work, if that is what ``error`` is (see the store)."""
         return unavailable_reason(error)
+
+    def database_problem(self) -> str | None:
+        """``None`` when the database answers a ``SELECT 1``; otherwise a short reason.
+
+        Blocking (a network round trip on PostgreSQL): call it from a thread.
+        """
+        try:
+            with self.db.engine.connect() as connection:
+                select_one(connection)
+        except SQLAlchemyError as error:
+            return f"database unreachable ({type(error).__name__})"
+        return None
 
     @classmethod
     def create(

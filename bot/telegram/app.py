@@ -25,11 +25,18 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
 from bot.telegram import texts
-from bot.telegram.context import PRIVATE, AttuneApplication, AttuneContext, attach_services
+from bot.telegram.context import (
+    PRIVATE,
+    AttuneApplication,
+    AttuneContext,
+    attach_services,
+    attach_worker,
+)
 from bot.telegram.handlers import (
     announcements,
     commands,
@@ -89,6 +96,7 @@ def build_application(
         raise ValueError("a token is required to build the application")
     # Opt in to PTB's timedelta durations now rather than warn on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    metrics = Metrics()
     builder = (
         ApplicationBuilder()
         .token(settings.token.reveal())
@@ -97,7 +105,7 @@ def build_application(
         # carry entities or plain lesson text say parse_mode=None.
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_register_commands)
-        .request(TelegramHTTP(connection_pool_size=CONNECTIONS))
+        .request(TelegramHTTP(connection_pool_size=CONNECTIONS, metrics=metrics))
         .get_updates_request(TelegramHTTP())
         .concurrent_updates(PerChatUpdateProcessor())
     )
@@ -110,6 +118,7 @@ def build_application(
         builder = builder.base_url(settings.api_base_url).base_file_url(file_url)
     application: AttuneApplication = builder.build()
     attach_services(application, services)
+    attach_worker(application, settings, metrics)
     _register_handlers(application)
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is required"

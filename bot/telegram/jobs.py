@@ -33,6 +33,8 @@ async def tick(context: AttuneContext) -> None:
     settings = context.job.data if context.job is not None else None
     if isinstance(settings, Settings):
         write_heartbeat(settings.heartbeat_file, services.clock.now())
+    context.metrics.heartbeat()
+    context.metrics.backlog.set(await asyncio.to_thread(services.deliveries.backlog))
     pending = await asyncio.to_thread(services.deliveries.unfinished, in_flight())
     await _send_all(context, pending)
     while True:

@@ -1,5 +1,9 @@
 """The worker's own HTTP server: Telegram's webhook, ``/healthz`` and ``/metrics``.
 
+The server runs in webhook mode, and in polling mode too when ``ATTUNE_LISTEN`` is set
+(then only the two probes): a load balancer or container runtime asks ``/healthz``
+whether to send this worker traffic, Prometheus scrapes ``/metrics``.
+
 PTB's ``run_webhook`` serves with tornado and offers no room for other routes, so a
 worker runs one small aiohttp server of ours instead (aiohttp is already the bot's HTTP
 client), as PTB's "customwebhookbot" example suggests: an update that passes the checks
@@ -17,6 +21,7 @@ is never parsed. Telegram re-sends an update until it gets a 2xx, so answering 2
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -29,13 +34,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.config import Settings
-from bot.telegram.context import AttuneApplication, services_of
+from bot.health import allowed_silence
+from bot.metrics import CONTENT_TYPE
+from bot.telegram.context import AttuneApplication, metrics_of, services_of
 from bot.telegram.writes import short_write
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
-MAX_UPDATE_BYTES = 1 << 20  # an update is a few KB; refuse anything absurd before parsing
+MAX_UPDATE_BYTES = 1 << 20
+DATABASE_PROBE_SECONDS = 5.0  # an update is a few KB; refuse anything absurd before parsing
 
 
 class WebServer:
@@ -49,6 +57,8 @@ class WebServer:
     def routes(self) -> web.Application:
         """The aiohttp application; the webhook route exists only in webhook mode."""
         app = web.Application(client_max_size=MAX_UPDATE_BYTES)
+        app.router.add_get("/healthz", self.on_healthz)
+        app.router.add_get("/metrics", self.on_metrics)
         if self.settings.webhook_url is not None:
             app.router.add_post(webhook_path(self.settings.webhook_url), self.on_update)
         return app
@@ -96,6 +106,37 @@ class WebServer:
         else:
             logger.info("update %d arrived again; it was handled once", update.update_id)
         return web.Response(text="ok")
+
+    async def on_healthz(self, _request: web.Request) -> web.Response:
+        """200 while the database answers and the delivery loop beats; else 503 and why."""
+        problem = await self.problem()
+        if problem is not None:
+            return web.Response(status=503, text=f"unhealthy: {problem}\n")
+        return web.Response(text="ok\n")
+
+    async def problem(self) -> str | None:
+        """What makes this worker unfit to take traffic, if anything.
+
+        Answering at all shows the event loop runs; the heartbeat shows the delivery loop
+        still makes progress (a tick began or a delivery ended lately); ``SELECT 1`` runs
+        in a thread, bounded, so a database that hangs shows as a 503, not a hung probe.
+        """
+        if not self.application.running:
+            return "the bot is not running"
+        silence = metrics_of(self.application).silence()
+        if silence > allowed_silence(self.settings.tick_seconds):
+            return f"the delivery loop has been silent for {silence:.0f}s"
+        services = services_of(self.application)
+        try:
+            async with asyncio.timeout(DATABASE_PROBE_SECONDS):
+                return await asyncio.to_thread(services.database_problem)
+        except TimeoutError:
+            return f"the database did not answer within {DATABASE_PROBE_SECONDS:.0f}s"
+
+    async def on_metrics(self, _request: web.Request) -> web.Response:
+        """Prometheus' text format, from this worker's own registry."""
+        body = metrics_of(self.application).render()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
 
     async def _parsed(self, request: web.Request) -> Update | None:
         """The update in the body, or ``None`` if the body is not one."""

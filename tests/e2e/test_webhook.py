@@ -7,100 +7,30 @@ server with the secret header, and re-send until it gets a 2xx. No ``getUpdates`
 from __future__ import annotations
 
 import asyncio
-import shutil
 import signal
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.clock import ManualClock
-from bot.config import Secret, Settings
 from bot.emulator import BotApiEmulator
-from bot.telegram.app import build_application, build_services
 from bot.telegram.web import SECRET_HEADER
-from bot.telegram.worker import Worker
 from tests.e2e.conftest import START
-from tests.e2e.harness import LESSONS, TOKEN, Harness, spawn_attune, text_of
+from tests.e2e.harness import TOKEN, spawn_attune, text_of
 from tests.e2e.scenes import MONDAY_0730, learner
+from tests.e2e.worker_harness import PATH, SECRET, WorkerHarness, free_port, running_worker
 
 ANN = 7001
-SECRET = "webhook-secret_0123456789"
-PATH = "/telegram/updates"
 REPLY_WAIT = 20.0  # seconds; each wait ends on its event, this only bounds a hang
 
 
-def free_port() -> int:
-    """A loopback port nobody holds now (the webhook URL must name it before we listen)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class WebhookHarness(Harness):
-    """The harness with the bot in webhook mode: ``Worker`` instead of polling."""
-
-    worker: Worker | None = None
-
-    async def start_bot(self) -> None:
-        self.services = build_services(self.settings, self.clock)
-        self.application = build_application(self.settings, self.services)
-        self.application.add_error_handler(self._record_error)
-        self.worker = Worker(self.application, self.settings)
-        await self.worker.start()
-
-    async def stop_bot(self) -> None:
-        if self.worker is not None:
-            await self.worker.stop()
-        if self.services is not None:
-            self.services.db.dispose()
-        self.application = self.services = self.worker = None
-
-    @property
-    def url(self) -> str:
-        assert self.settings.webhook_url is not None
-        return self.settings.webhook_url
-
-    async def post(self, body: Any, headers: dict[str, str] | None = None) -> int:
-        """POST ``body`` to the bot's webhook as Telegram would (with ``headers``)."""
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(self.url, json=body, headers=headers or {}) as response,
-        ):
-            return response.status
-
-
 @pytest.fixture
-async def hooked(tmp_path: Path, empty_database: Path) -> AsyncIterator[WebhookHarness]:
-    clock = ManualClock(START)
-    emulator = BotApiEmulator(TOKEN, clock=clock.now)
-    await emulator.start()
-    shutil.copyfile(empty_database, tmp_path / "attune.db")
-    port = free_port()
-    settings = Settings(
-        token=Secret(TOKEN),
-        database_url=f"sqlite:///{tmp_path / 'attune.db'}",
-        api_base_url=emulator.base_url,
-        lessons_dir=LESSONS,
-        tick_seconds=3600,
-        heartbeat_file=tmp_path / "heartbeat",
-        webhook_url=f"http://127.0.0.1:{port}{PATH}",
-        webhook_secret=Secret(SECRET),
-        listen=("127.0.0.1", port),
-    )
-    h = WebhookHarness(emulator, settings, clock)
-    try:
-        await h.start_bot()
+async def hooked(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
+    async with running_worker(tmp_path, empty_database) as h:
         yield h
-    finally:
-        await h.stop_bot()
-        await emulator.stop()
-    assert not h.errors, f"handlers raised: {h.errors!r}"
 
 
 def help_update(update_id: int, user_id: int = ANN) -> dict[str, Any]:
@@ -120,7 +50,7 @@ def help_update(update_id: int, user_id: int = ANN) -> dict[str, Any]:
 
 
 async def test_webhook_mode_registers_the_secret_and_serves_a_learner(
-    hooked: WebhookHarness,
+    hooked: WorkerHarness,
 ) -> None:
     h = hooked
     [registered] = h.emulator.requests("setWebhook")
@@ -139,7 +69,7 @@ async def test_webhook_mode_registers_the_secret_and_serves_a_learner(
 
 @pytest.mark.parametrize("header", [None, "wrong-secret", SECRET + "x"])
 async def test_a_request_without_the_secret_is_refused_and_changes_nothing(
-    hooked: WebhookHarness, header: str | None
+    hooked: WorkerHarness, header: str | None
 ) -> None:
     h = hooked
     h.user(ANN, "Ann")
@@ -149,13 +79,13 @@ async def test_a_request_without_the_secret_is_refused_and_changes_nothing(
     assert h.emulator.bot_messages(ANN) == [], "a forged update is never handled"
 
 
-async def test_a_body_that_is_not_an_update_is_refused(hooked: WebhookHarness) -> None:
+async def test_a_body_that_is_not_an_update_is_refused(hooked: WorkerHarness) -> None:
     h = hooked
     assert await h.post({"hello": 1}, {SECRET_HEADER: SECRET}) == 400
     assert await h.post([1, 2], {SECRET_HEADER: SECRET}) == 400
 
 
-async def test_the_same_update_posted_twice_is_handled_once(hooked: WebhookHarness) -> None:
+async def test_the_same_update_posted_twice_is_handled_once(hooked: WorkerHarness) -> None:
     """Telegram re-sends an update when the webhook was slow: the copy is accepted (so
     Telegram stops re-sending) and not handled again."""
     h = hooked
@@ -172,7 +102,7 @@ async def test_the_same_update_posted_twice_is_handled_once(hooked: WebhookHarne
     assert len(h.emulator.bot_messages(ANN)) == 2, "a new update still is"
 
 
-async def test_two_copies_at_once_are_handled_once(hooked: WebhookHarness) -> None:
+async def test_two_copies_at_once_are_handled_once(hooked: WorkerHarness) -> None:
     h = hooked
     h.user(ANN, "Ann")
     genuine = {SECRET_HEADER: SECRET}
@@ -183,7 +113,7 @@ async def test_two_copies_at_once_are_handled_once(hooked: WebhookHarness) -> No
 
 
 async def test_an_update_not_taken_for_a_database_failure_is_refused_for_a_resend(
-    hooked: WebhookHarness, monkeypatch: pytest.MonkeyPatch
+    hooked: WorkerHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Answering 200 would make Telegram forget an update we never handled."""
     h = hooked
@@ -201,7 +131,7 @@ async def test_an_update_not_taken_for_a_database_failure_is_refused_for_a_resen
     assert len(h.emulator.bot_messages(ANN)) == 1
 
 
-async def test_processed_update_ids_are_pruned_after_a_day(hooked: WebhookHarness) -> None:
+async def test_processed_update_ids_are_pruned_after_a_day(hooked: WorkerHarness) -> None:
     h = hooked
     h.user(ANN, "Ann")
     assert await h.post(help_update(505), {SECRET_HEADER: SECRET}) == 200

@@ -50,10 +50,25 @@ async def send_outgoing(
         await run.send_all()
     except TelegramError as error:
         await run.stopped_by(error)
+        _measure(context, outgoing, classify(error).value)
         return False
     finally:
         _in_flight.discard(outgoing.delivery_id)
+    _measure(context, outgoing, "sent")
     return True
+
+
+def _measure(context: AttuneContext, outgoing: Outgoing, outcome: str) -> None:
+    """Count a delivery's outcome and, for a scheduled lesson sent, how late it went out.
+
+    A lesson shown again (/today) is no delivery of its own and is not counted.
+    """
+    if outgoing.resend:
+        return
+    context.metrics.delivery_ended(outcome)
+    if outcome == "sent" and outgoing.due_at is not None:
+        late = context.services.clock.now() - outgoing.due_at
+        context.metrics.lateness.observe(max(late.total_seconds(), 0.0))
 
 
 class _Run:
