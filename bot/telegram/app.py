@@ -62,6 +62,8 @@ ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
 # Requests in flight at once. At Telegram's ~30 messages/s and ~0.3 s a request, about 9
 # are in flight; the rest is room for replies to learners while a fan-out runs.
 CONNECTIONS = 16
+# With paid broadcasts (up to 1,000 messages/s) ~300 requests are in flight at once.
+PAID_CONNECTIONS = 320
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -97,6 +99,7 @@ def build_application(
     # Opt in to PTB's timedelta durations now rather than warn on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     metrics = Metrics()
+    connections = PAID_CONNECTIONS if settings.paid_broadcast else CONNECTIONS
     builder = (
         ApplicationBuilder()
         .token(settings.token.reveal())
@@ -105,7 +108,7 @@ def build_application(
         # carry entities or plain lesson text say parse_mode=None.
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_register_commands)
-        .request(TelegramHTTP(connection_pool_size=CONNECTIONS, metrics=metrics))
+        .request(TelegramHTTP(connection_pool_size=connections, metrics=metrics))
         .get_updates_request(TelegramHTTP())
         .concurrent_updates(PerChatUpdateProcessor())
     )

@@ -41,10 +41,19 @@ def in_flight() -> set[int]:
 
 
 async def send_outgoing(
-    context: AttuneContext, outgoing: Outgoing, journal: Journal | None = None
+    context: AttuneContext,
+    outgoing: Outgoing,
+    journal: Journal | None = None,
+    *,
+    broadcast: bool = False,
 ) -> bool:
-    """Send the parts of a lesson not sent yet; return whether it all went out."""
+    """Send the parts of a lesson not sent yet; return whether it all went out.
+
+    ``broadcast``: the tick's scheduled sending, which goes out as a paid broadcast when
+    ``ATTUNE_PAID_BROADCAST`` is on (a learner's own /today never does).
+    """
     run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
+    run.paid = True if broadcast and context.settings.paid_broadcast else None
     _in_flight.add(outgoing.delivery_id)
     try:
         await run.send_all()
@@ -79,6 +88,10 @@ class _Run:
         self.done = outgoing.parts_sent
         self.poll: SentPoll | None = None
         self.questions = outgoing.lesson.questions
+        # Telegram's allow_paid_broadcast: up to 1,000 messages/s, paid in Stars. ``None``
+        # leaves the parameter out, so a free send is the same request as ever. PTB's
+        # AIORateLimiter reads it and paces these sends at its paid ceiling, not 30/s.
+        self.paid: bool | None = None
 
     def plan(self) -> list[int]:
         """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
@@ -112,6 +125,7 @@ class _Run:
                 reply_markup=counting_keyboard(
                     tag.alternatives, keep=(tag.challenge_id, tag.team_name)
                 ),
+                allow_paid_broadcast=self.paid,
             )
 
     async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
@@ -149,11 +163,16 @@ class _Run:
                 outgoing.review,
                 label,
             )
-            await bot.send_message(chat_id, text, link_preview_options=NO_PREVIEW)
+            await bot.send_message(
+                chat_id, text, link_preview_options=NO_PREVIEW, allow_paid_broadcast=self.paid
+            )
             return None
         if index > len(self.questions):
             await bot.send_message(
-                chat_id, texts.LESSON_MAY_BE_MISSING, reply_markup=lesson_again_keyboard()
+                chat_id,
+                texts.LESSON_MAY_BE_MISSING,
+                reply_markup=lesson_again_keyboard(),
+                allow_paid_broadcast=self.paid,
             )
             return None
         question = self.questions[index - 1]
@@ -169,6 +188,7 @@ class _Run:
             # Lesson text is plain: "&" or "<" in a question or explanation is literal.
             question_parse_mode=None,
             explanation_parse_mode=None,
+            allow_paid_broadcast=self.paid,
         )
         # The type: ignore below: send_poll always returns the poll it sent.
         return SentPoll(message.poll.id, question.id, question.correct_index)  # type: ignore[union-attr]
