@@ -7,6 +7,7 @@ server with the secret header, and re-send until it gets a 2xx. No ``getUpdates`
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -19,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from bot.emulator import BotApiEmulator
 from bot.telegram.web import SECRET_HEADER
 from tests.e2e.conftest import START
-from tests.e2e.harness import TOKEN, spawn_attune, text_of
+from tests.e2e.harness import TOKEN, attune_command, spawn_attune, text_of
 from tests.e2e.scenes import MONDAY_0730, learner
 from tests.e2e.worker_harness import PATH, SECRET, WorkerHarness, free_port, running_worker
 
@@ -151,11 +152,14 @@ async def test_attune_run_in_webhook_mode_serves_and_never_logs_the_secret(
     emulator = BotApiEmulator(TOKEN)
     await emulator.start()
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    worker_env = {
+        "ATTUNE_WEBHOOK_URL": f"{base}{PATH}", "ATTUNE_WEBHOOK_SECRET": SECRET,
+        "ATTUNE_LISTEN": f"127.0.0.1:{port}",
+    }  # fmt: skip
     process = await spawn_attune(
         emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds="0.5",
-        stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
-        ATTUNE_WEBHOOK_URL=f"http://127.0.0.1:{port}{PATH}", ATTUNE_WEBHOOK_SECRET=SECRET,
-        ATTUNE_LISTEN=f"127.0.0.1:{port}",
+        stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG", **worker_env,
     )  # fmt: skip
     try:
         emulator.add_user(ANN, "Ann")
@@ -165,6 +169,7 @@ async def test_attune_run_in_webhook_mode_serves_and_never_logs_the_secret(
         assert registered, "attune run never called setWebhook"
         emulator.send_message(ANN, "/help")
         assert await emulator.wait_for_bot_messages(ANN, 1, timeout=REPLY_WAIT)
+        assert await attune_health(worker_env) == (0, f"healthy: {base}/healthz says ok")
     finally:
         process.send_signal(signal.SIGTERM)
         _out, err = await asyncio.wait_for(process.communicate(), timeout=REPLY_WAIT)
@@ -173,6 +178,21 @@ async def test_attune_run_in_webhook_mode_serves_and_never_logs_the_secret(
     assert process.returncode == 0, log[-2000:]
     assert emulator.requests("getUpdates") == []
     assert SECRET not in log and TOKEN not in log
+
+
+async def attune_health(env: dict[str, str]) -> tuple[int, str]:
+    """``attune health`` (the container's health check) with ``env``: status and output."""
+    check = await asyncio.create_subprocess_exec(
+        *attune_command(), "health", env={**os.environ, **env}, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await asyncio.wait_for(check.communicate(), timeout=REPLY_WAIT)
+    return int(check.returncode or 0), out.decode().strip()
+
+
+async def test_attune_health_asks_the_workers_healthz(tmp_path: Path) -> None:
+    """A worker that serves HTTP is asked there; nothing listens, so it is unhealthy."""
+    status, said = await attune_health({"ATTUNE_LISTEN": f"127.0.0.1:{free_port()}"})
+    assert status == 1 and said.startswith("unhealthy:") and "did not answer" in said
 
 
 async def test_attune_run_refuses_a_webhook_without_a_secret(tmp_path: Path) -> None:
