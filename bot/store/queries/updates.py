@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql import Executable
 from sqlmodel import col
 
 from bot.store.models import ProcessedUpdate
@@ -21,13 +20,11 @@ def take_update(connection: Connection, update_id: int, now: datetime) -> bool:
     at the same moment cannot both see it as new.
     """
     row = {"update_id": update_id, "received_at": now}
-    if connection.dialect.name == "postgresql":
-        statement: Executable = (
-            postgresql.insert(ProcessedUpdate).values(row).on_conflict_do_nothing()
-        )
-    else:
-        statement = sqlite.insert(ProcessedUpdate).values(row).on_conflict_do_nothing()
-    return connection.execute(statement).rowcount == 1
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ProcessedUpdate).values(row).on_conflict_do_nothing()
+    # RETURNING, not rowcount: psycopg under SQLAlchemy reports -1 for this INSERT.
+    taken = statement.returning(col(ProcessedUpdate.update_id))
+    return connection.execute(taken).first() is not None
 
 
 def forget_updates_before(connection: Connection, before: datetime) -> int:
