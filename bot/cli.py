@@ -16,7 +16,7 @@ from bot.config import ConfigError, Settings
 from bot.content import reports
 from bot.content.loader import check_library
 from bot.content.model import Library
-from bot.health import heartbeat_age
+from bot.health import allowed_silence, ask_healthz, heartbeat_age
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -182,10 +182,15 @@ def _answered_items(library: Library, url: str) -> int:
 
 
 def _health(args: argparse.Namespace) -> int:
-    """For container health checks: is the delivery loop beating?"""
+    """For container health checks: is the delivery loop beating (and, for a worker that
+    serves HTTP, does its ``/healthz`` say the database answers too)?"""
     settings = Settings.from_env()
+    if settings.serves_http:
+        healthy, said = ask_healthz(*settings.listen_address)
+        print(said)
+        return 0 if healthy else 1
     age = heartbeat_age(settings.heartbeat_file, datetime.now(UTC))
-    allowed = max(60.0, 3 * settings.tick_seconds)
+    allowed = allowed_silence(settings.tick_seconds)
     if age is None or age.total_seconds() > allowed:
         print(f"unhealthy: no heartbeat in {settings.heartbeat_file} within {allowed:.0f}s")
         return 1

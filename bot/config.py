@@ -12,10 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{30,100}$")
+# Telegram's rule for setWebhook's secret_token: 1-256 characters of A-Z a-z 0-9 _ -.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+DEFAULT_LISTEN = ("0.0.0.0", 8080)  # noqa: S104 (a container's port, behind the proxy)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_DATABASE_URL = "sqlite:///data/attune.db"
 
@@ -62,6 +66,13 @@ class Settings:
     heartbeat_file: Path = Path("data/heartbeat")
     announcement_cap: int = 3
     review_retention: float = 0.9
+    # Webhook mode when set (polling otherwise); the secret is required with it.
+    webhook_url: str | None = None
+    webhook_secret: Secret | None = None
+    # Where the HTTP server listens (webhook, /healthz, /metrics); ``None``: not set, so
+    # polling serves no HTTP and webhook mode uses ``DEFAULT_LISTEN``.
+    listen: tuple[str, int] | None = None
+    paid_broadcast: bool = False
 
     @classmethod
     def from_env(
@@ -70,6 +81,7 @@ class Settings:
         """Build settings from ``environ`` (default: ``.env`` overlaid by the process env)."""
         env = dict(environ) if environ is not None else _process_environment()
         token = _token(env.get("TELEGRAM_BOT_TOKEN", "").strip(), required=require_token)
+        webhook_url = _webhook_url(env.get("ATTUNE_WEBHOOK_URL", "").strip())
         return cls(
             token=token,
             database_url=env.get("ATTUNE_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
@@ -81,6 +93,10 @@ class Settings:
             heartbeat_file=Path(env.get("ATTUNE_HEARTBEAT_FILE", "").strip() or "data/heartbeat"),
             announcement_cap=_announcement_cap(env.get("ATTUNE_ANNOUNCEMENTS_PER_DAY", "3")),
             review_retention=_review_retention(env.get("ATTUNE_REVIEW_RETENTION", "0.9")),
+            webhook_url=webhook_url,
+            webhook_secret=_webhook_secret(env.get("ATTUNE_WEBHOOK_SECRET", ""), webhook_url),
+            listen=_listen(env.get("ATTUNE_LISTEN", "").strip()),
+            paid_broadcast=_flag("ATTUNE_PAID_BROADCAST", env.get("ATTUNE_PAID_BROADCAST", "")),
         )
 
     @staticmethod
@@ -95,9 +111,19 @@ class Settings:
             return here
         return Path(__file__).resolve().parent.parent / "lessons"
 
+    @property
+    def serves_http(self) -> bool:
+        """Whether this worker runs the HTTP server: in webhook mode, or when asked to."""
+        return self.webhook_url is not None or self.listen is not None
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        """``ATTUNE_LISTEN``, or ``0.0.0.0:8080`` when it is not set."""
+        return self.listen or DEFAULT_LISTEN
+
     def redactions(self) -> list[str]:
         """Strings that must never reach a log line."""
-        return [self.token.reveal()] if self.token else []
+        return [secret.reveal() for secret in (self.token, self.webhook_secret) if secret]
 
 
 def _process_environment() -> dict[str, str]:
@@ -129,6 +155,57 @@ def _api_base_url(raw: str) -> str | None:
     if "{token}" in raw or raw.endswith("/bot"):
         return raw
     return f"{raw}/bot"
+
+
+def _webhook_url(raw: str) -> str | None:
+    """Telegram posts updates to this URL; its path is where our server takes them."""
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ConfigError(
+            "ATTUNE_WEBHOOK_URL must be a full URL such as https://bot.example.org/tg"
+        )
+    if parsed.path in ("/healthz", "/metrics"):
+        raise ConfigError("ATTUNE_WEBHOOK_URL's path must not be /healthz or /metrics")
+    return raw
+
+
+def _webhook_secret(raw: str, webhook_url: str | None) -> Secret | None:
+    """Without a secret anyone who finds the URL could post forged updates: refuse that."""
+    raw = raw.strip()
+    if not raw:
+        if webhook_url:
+            raise ConfigError(
+                "ATTUNE_WEBHOOK_SECRET is required with ATTUNE_WEBHOOK_URL "
+                "(1-256 characters of A-Z, a-z, 0-9, _ and -)"
+            )
+        return None
+    if not WEBHOOK_SECRET_PATTERN.match(raw):
+        raise ConfigError(
+            "ATTUNE_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return Secret(raw)
+
+
+def _listen(raw: str) -> tuple[str, int] | None:
+    """``host:port`` (``[::]:8080`` for IPv6); ``None`` when unset."""
+    if not raw:
+        return None
+    host, _, port = raw.rpartition(":")
+    host = host.strip("[]")
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
+        raise ConfigError("ATTUNE_LISTEN must be host:port, e.g. 0.0.0.0:8080")
+    return host, int(port)
+
+
+def _flag(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be 1 or 0")
 
 
 def _admin_ids(raw: str) -> frozenset[int]:

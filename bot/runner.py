@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import sys
 
 from bot.clock import SystemClock
 from bot.config import Settings, configure_logging
 from bot.content.loader import ContentError
 from bot.telegram.app import ALLOWED_UPDATES, build_application, build_services
+from bot.telegram.worker import Worker
 
 logger = logging.getLogger(__name__)
 
 
 def run_bot(settings: Settings) -> int:
-    """Refuse to start on invalid lessons; otherwise poll until interrupted."""
+    """Refuse to start on invalid lessons; otherwise poll (or serve the webhook, with
+    ``ATTUNE_WEBHOOK_URL``) until interrupted."""
     configure_logging(settings)
     try:
         services = build_services(settings, SystemClock())
@@ -30,7 +34,23 @@ def run_bot(settings: Settings) -> int:
         len(services.library.tracks),
     )
     try:
-        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        if settings.serves_http:
+            asyncio.run(_serve(Worker(application, settings)))
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         services.db.dispose()
     return 0
+
+
+async def _serve(worker: Worker) -> None:
+    """Run a worker with its HTTP server until SIGINT or SIGTERM, then stop it cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await worker.start()
+    try:
+        await stop.wait()
+    finally:
+        await worker.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.clock import Clock
 from bot.content.model import Library
 from bot.services.announcements import Announcements
@@ -17,7 +19,9 @@ from bot.services.progress import Progress
 from bot.services.reviews import Reviews
 from bot.services.safety import Safety
 from bot.services.teams import Teams
+from bot.services.updates import Updates
 from bot.store.engine import Database, unavailable_reason
+from bot.store.queries.health import select_one
 
 
 @dataclass(frozen=True)
@@ -38,11 +42,24 @@ class Services:
     safety: Safety
     feedback: Feedback
     reviews: Reviews
+    updates: Updates
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
         """Why the database refused work, if that is what ``error`` is (see the store)."""
         return unavailable_reason(error)
+
+    def database_problem(self) -> str | None:
+        """``None`` when the database answers a ``SELECT 1``; otherwise a short reason.
+
+        Blocking (a network round trip on PostgreSQL): call it from a thread.
+        """
+        try:
+            with self.db.engine.connect() as connection:
+                select_one(connection)
+        except SQLAlchemyError as error:
+            return f"database unreachable ({type(error).__name__})"
+        return None
 
     @classmethod
     def create(
@@ -74,4 +91,5 @@ class Services:
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
             reviews=Reviews(db, library, clock, retention=review_retention),
+            updates=Updates(db, library, clock),
         )

@@ -13,7 +13,7 @@ a note offering the learner today's lesson again, so nothing is silently lost ei
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -36,7 +36,7 @@ from bot.store.queries.deliveries import (
     record_sending,
     unfinished_deliveries,
 )
-from bot.store.queries.learners import learners_due
+from bot.store.queries.learners import count_due, learners_due
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,7 @@ class Outgoing:
     challenge: ChallengeTag | None = None
     uncertain: bool = False
     resend: bool = False
+    due_at: datetime | None = None  # when a scheduled lesson fell due (for its lateness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,11 @@ class Deliveries(Service):
                 for c in claims
                 if c is not None
             ]
+
+    def backlog(self) -> int:
+        """Learners whose lesson is due now and not yet claimed (a metric for the tick)."""
+        with self.db.session() as session:
+            return count_due(session, self.clock.now())
 
     def unfinished(self, exclude: set[int]) -> list[Outgoing]:
         """Claimed deliveries whose sending stopped part-way (a crash, a network error).
@@ -231,7 +237,9 @@ class Deliveries(Service):
         if slot_day == local_date(now, zone) and learner.status == "active":
             if slot_day not in served:
                 claim = self._claim(session, learner, now, history, challenged, guarded=guarded)
-                served += [slot_day] if claim is not None else []
+                if claim is not None:
+                    served.append(slot_day)
+                    claim = replace(claim, due_at=learner.next_due_at)
         else:
             logger.info("skipping a lesson day missed during downtime for learner %s", learner.id)
         learner.next_due_at = next_lesson_at(
@@ -336,6 +344,7 @@ class Deliveries(Service):
             challenge=tag,
             uncertain=delivery.uncertain and not resend,
             resend=resend,
+            due_at=claim.due_at if claim else None,
         )
 
 
@@ -359,3 +368,4 @@ class _Claim:
     learner: Learner
     alternatives: tuple[tuple[int, str], ...] = ()
     chosen: bool = False
+    due_at: datetime | None = None

@@ -270,6 +270,17 @@ class AnnouncementDelivery(SQLModel, table=True):
     )
 
 
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update some worker has taken. Telegram re-sends an update whose webhook
+    was slow or failed, perhaps to another worker: this row makes the second copy a no-op.
+    Telegram keeps an update at most a day, so older rows are pruned."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    received_at: datetime = Field(sa_column=_instant(index=True))
+
+
 class _Saved(Protocol):
     @property
     def id(self) -> int | None: ...

@@ -25,11 +25,18 @@ from telegram.ext import (
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.content.loader import load_library
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.store import schema
 from bot.store.engine import Database
 from bot.telegram import texts
-from bot.telegram.context import PRIVATE, AttuneApplication, AttuneContext, attach_services
+from bot.telegram.context import (
+    PRIVATE,
+    AttuneApplication,
+    AttuneContext,
+    attach_services,
+    attach_worker,
+)
 from bot.telegram.handlers import (
     announcements,
     commands,
@@ -56,6 +63,8 @@ ALLOWED_UPDATES = [kind for kind in Update.ALL_TYPES if kind != Update.POLL]
 # Requests in flight at once. At Telegram's ~30 messages/s and ~0.3 s a request, about 9
 # are in flight; the rest is room for replies to learners while a fan-out runs.
 CONNECTIONS = 16
+# With paid broadcasts (up to 1,000 messages/s) ~300 requests are in flight at once.
+PAID_CONNECTIONS = 320
 
 
 def build_services(settings: Settings, clock: Clock) -> Services:
@@ -91,6 +100,8 @@ def build_application(
         raise ValueError("a token is required to build the application")
     # Opt in to PTB's timedelta durations now rather than warn on every RetryAfter.
     os.environ.setdefault("PTB_TIMEDELTA", "true")
+    metrics = Metrics()
+    connections = PAID_CONNECTIONS if settings.paid_broadcast else CONNECTIONS
     builder = (
         ApplicationBuilder()
         .token(settings.token.reveal())
@@ -99,7 +110,7 @@ def build_application(
         # carry entities or plain lesson text say parse_mode=None.
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_register_commands)
-        .request(TelegramHTTP(connection_pool_size=CONNECTIONS))
+        .request(TelegramHTTP(connection_pool_size=connections, metrics=metrics))
         .get_updates_request(TelegramHTTP())
         .concurrent_updates(PerChatUpdateProcessor())
     )
@@ -112,6 +123,7 @@ def build_application(
         builder = builder.base_url(settings.api_base_url).base_file_url(file_url)
     application: AttuneApplication = builder.build()
     attach_services(application, services)
+    attach_worker(application, settings, metrics)
     _register_handlers(application)
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is required"
@@ -168,14 +180,20 @@ async def start_bot(application: AttuneApplication, *, poll_timeout: int = 10) -
     ``attune demo`` and the end-to-end tests use this, so ``post_init`` (the command
     menu) runs for them exactly as it does in production.
     """
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
+    await start_application(application)
     assert application.updater is not None
     await application.updater.start_polling(
         poll_interval=0, timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES
     )
+
+
+async def start_application(application: AttuneApplication) -> None:
+    """Initialize, run ``post_init`` and start handling updates, without fetching any:
+    polling (``start_bot``) or the webhook server (``bot.telegram.worker``) feeds them."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
 
 
 async def stop_bot(application: AttuneApplication) -> None:

@@ -16,11 +16,15 @@ from telegram.ext import (
     filters,
 )
 
+from bot.config import Settings
+from bot.metrics import Metrics
 from bot.services import Services
 from bot.telegram import routes
 from bot.telegram.writes import short_write
 
 SERVICES_KEY = "attune.services"
+METRICS_KEY = "attune.metrics"
+SETTINGS_KEY = "attune.settings"
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -34,10 +38,20 @@ class AttuneContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         return await short_write(self.services.db, partial(call, *args, **kwargs))
 
     @property
+    def metrics(self) -> Metrics:
+        """This worker's Prometheus metrics and heartbeat."""
+        return metrics_of(self.application)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the application was built with."""
+        settings: Settings = self.application.bot_data[SETTINGS_KEY]
+        return settings
+
+    @property
     def services(self) -> Services:
         """The services this application was built with."""
-        services: Services = self.application.bot_data[SERVICES_KEY]
-        return services
+        return services_of(self.application)
 
 
 def attach_services(
@@ -45,6 +59,26 @@ def attach_services(
 ) -> None:
     """Make ``services`` available to every handler and job of ``application``."""
     application.bot_data[SERVICES_KEY] = services
+
+
+def attach_worker(
+    application: Application[Any, Any, Any, Any, Any, Any], settings: Settings, metrics: Metrics
+) -> None:
+    """Make the settings and the metrics available to every handler, job and the server."""
+    application.bot_data[SETTINGS_KEY] = settings
+    application.bot_data[METRICS_KEY] = metrics
+
+
+def metrics_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Metrics:
+    """The metrics attached to ``application``."""
+    metrics: Metrics = application.bot_data[METRICS_KEY]
+    return metrics
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services attached to ``application`` (for code outside a callback)."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    return services
 
 
 AttuneApplication = Application[Any, AttuneContext, Any, Any, Any, Any]

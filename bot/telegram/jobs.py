@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 CLAIM_BATCH = 500
 CONCURRENT_SENDS = 32
+# Paid broadcasts go up to 1,000 messages/s: at ~0.3 s a request, ~300 lessons at once.
+PAID_CONCURRENT_SENDS = 320
 CHECKPOINT_SECONDS = 5.0
 
 
@@ -35,6 +37,8 @@ async def tick(context: AttuneContext) -> None:
     settings = context.job.data if context.job is not None else None
     if isinstance(settings, Settings):
         write_heartbeat(settings.heartbeat_file, services.clock.now())
+    context.metrics.heartbeat()
+    context.metrics.backlog.set(await asyncio.to_thread(services.deliveries.backlog))
     pending = await asyncio.to_thread(services.deliveries.unfinished, in_flight())
     await _send_all(context, pending)
     while True:
@@ -50,6 +54,7 @@ async def tick(context: AttuneContext) -> None:
     due = await asyncio.to_thread(services.announcements.due)
     fanout.start(context, due.sending)
     await _post_held(context, due.held)
+    await asyncio.to_thread(services.updates.prune)
 
 
 async def checkpoint(context: AttuneContext) -> None:
@@ -95,14 +100,15 @@ async def _send_all(
     One ``GroupCommit`` for the batch: the progress of concurrent sends shares commits.
     A lesson sent in full is followed by the learner's review block, if one was claimed.
     """
-    gate = asyncio.Semaphore(CONCURRENT_SENDS)
+    paid = context.settings.paid_broadcast
+    gate = asyncio.Semaphore(PAID_CONCURRENT_SENDS if paid else CONCURRENT_SENDS)
     journal = GroupCommit(context.services.deliveries.record)
     review_journal = GroupCommit(context.services.reviews.record_sent)
     reviews = reviews or {}
 
     async def one(outgoing: Outgoing) -> None:
         async with gate:
-            if await send_outgoing(context, outgoing, journal):
+            if await send_outgoing(context, outgoing, journal, broadcast=True):
                 block = reviews.get(outgoing.learner_id)
                 await review_sending.after_lesson(context, block, review_journal)
 

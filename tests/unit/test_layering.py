@@ -15,7 +15,7 @@ PURE = ["learning"]
 # Each module belongs to the first (longest) prefix that matches; a module may import
 # only modules of its own rank or below. Entry points sit on top and may use anything.
 RANKS = {
-    "bot.limits": 0, "bot.clock": 0, "bot.config": 0, "bot.health": 0,
+    "bot.limits": 0, "bot.clock": 0, "bot.config": 0, "bot.health": 0, "bot.metrics": 0,
     "bot.learning": 1, "bot.content": 1, "bot.safety": 1,
     "bot.store": 2,
     "bot.services": 3,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.store.models import Learner
@@ -24,6 +24,12 @@ def learners_due_query(now: datetime, limit: int) -> SelectOfScalar[Learner]:
 def learners_due(session: Session, now: datetime, limit: int) -> Sequence[Learner]:
     """Up to ``limit`` learners whose next lesson is due at ``now``, longest waiting first."""
     return session.exec(learners_due_query(now, limit)).all()
+
+
+def count_due(session: Session, now: datetime) -> int:
+    """How many learners' lessons are due at ``now`` (an index range on ``next_due_at``)."""
+    statement = select(func.count()).select_from(Learner).where(col(Learner.next_due_at) <= now)
+    return int(session.exec(statement).one())
 
 
 def active_learner_ids(session: Session) -> list[int]:

@@ -27,15 +27,16 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
     record = partial(
         services.answers.record, answer.poll_id, answer.user.id, list(answer.option_ids)
     )
-    result = await short_write(services.db, record)
-    if result.status is AnswerStatus.UNKNOWN:
-        review = partial(
-            services.reviews.answer, answer.poll_id, answer.user.id, list(answer.option_ids)
-        )
-        await short_write(services.db, review)
-        return
-    if result.completed is not None and result.chat_id is not None:
-        await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
+    with context.metrics.answer_latency.time():
+        result = await short_write(services.db, record)
+        if result.status is AnswerStatus.UNKNOWN:
+            review = partial(
+                services.reviews.answer, answer.poll_id, answer.user.id, list(answer.option_ids)
+            )
+            await short_write(services.db, review)
+            return
+        if result.completed is not None and result.chat_id is not None:
+            await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
 
 
 def register(application: AttuneApplication) -> None:

@@ -26,6 +26,7 @@ import certifi
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import Metrics
 from bot.telegram.sending.marks import run_before_send
 
 # Raised before any byte of the request left: refused, unreachable, or no connection in time.
@@ -35,6 +36,9 @@ NEVER_SENT: tuple[type[Exception], ...] = (
 )
 # Everything the client can raise for a request that failed on the way (PTB wraps it).
 TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError,)
+
+# Bot API methods that put a message in a chat: what ``attune_messages_sent_total`` counts.
+MESSAGE_METHODS = ("send", "copyMessage", "forwardMessage")
 
 DEFAULT_TIMEOUT = 5.0  # seconds to connect and between reads, as PTB's own default
 
@@ -47,9 +51,15 @@ class TelegramHTTP(BaseRequest):
     than fail). aiohttp has no write timeout; bodies here are small.
     """
 
-    def __init__(self, connection_pool_size: int = 1, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        connection_pool_size: int = 1,
+        timeout: float = DEFAULT_TIMEOUT,
+        metrics: Metrics | None = None,
+    ) -> None:
         self._size = connection_pool_size
         self._timeout = timeout
+        self._metrics = metrics
         self._free_connections = asyncio.Semaphore(connection_pool_size)
         self._session: aiohttp.ClientSession | None = None
 
@@ -88,6 +98,7 @@ class TelegramHTTP(BaseRequest):
         )
         async with self._free_connections:
             await run_before_send()
+            status = 0  # no answer: the request failed on the way
             try:
                 async with self._session.request(
                     method,
@@ -96,14 +107,37 @@ class TelegramHTTP(BaseRequest):
                     headers={"User-Agent": self.USER_AGENT},
                     timeout=timeout,
                 ) as response:
-                    return response.status, await response.read()
+                    status = response.status
+                    return status, await response.read()
             except aiohttp.ServerTimeoutError as error:
                 raise TimedOut(_described(error, url)) from error
             except aiohttp.ClientError as error:
                 raise NetworkError(_described(error, url)) from error
+            finally:
+                self._count(url, status)
+
+    def _count(self, url: str, status: int) -> None:
+        """Count a message the bot sent (``send*``, copies, forwards) by method and outcome."""
+        endpoint = url.rsplit("/", 1)[-1]
+        is_message = endpoint.startswith(MESSAGE_METHODS) and endpoint != "sendChatAction"
+        if self._metrics is not None and is_message:
+            self._metrics.messages.labels(method=endpoint, outcome=outcome_of(status)).inc()
 
     def _or_default(self, value: Any) -> float | None:
         return self._timeout if value is BaseRequest.DEFAULT_NONE else value
+
+
+def outcome_of(status: int) -> str:
+    """A Bot API answer's HTTP status as a metric label."""
+    if status == 0:
+        return "no_answer"
+    if status == 200:
+        return "ok"
+    if status == 429:
+        return "rate_limited"
+    if status == 403:
+        return "blocked"
+    return "refused" if status < 500 else "server_error"
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

@@ -42,19 +42,43 @@ def in_flight() -> set[int]:
 
 
 async def send_outgoing(
-    context: AttuneContext, outgoing: Outgoing, journal: Journal | None = None
+    context: AttuneContext,
+    outgoing: Outgoing,
+    journal: Journal | None = None,
+    *,
+    broadcast: bool = False,
 ) -> bool:
-    """Send the parts of a lesson not sent yet; return whether it all went out."""
+    """Send the parts of a lesson not sent yet; return whether it all went out.
+
+    ``broadcast``: the tick's scheduled sending, which goes out as a paid broadcast when
+    ``ATTUNE_PAID_BROADCAST`` is on (a learner's own /today never does).
+    """
     run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
+    run.paid = True if broadcast and context.settings.paid_broadcast else None
     _in_flight.add(outgoing.delivery_id)
     try:
         await run.send_all()
     except TelegramError as error:
         await run.stopped_by(error)
+        _measure(context, outgoing, classify(error).value)
         return False
     finally:
         _in_flight.discard(outgoing.delivery_id)
+    _measure(context, outgoing, "sent")
     return True
+
+
+def _measure(context: AttuneContext, outgoing: Outgoing, outcome: str) -> None:
+    """Count a delivery's outcome and, for a scheduled lesson sent, how late it went out.
+
+    A lesson shown again (/today) is no delivery of its own and is not counted.
+    """
+    if outgoing.resend:
+        return
+    context.metrics.delivery_ended(outcome)
+    if outcome == "sent" and outgoing.due_at is not None:
+        late = context.services.clock.now() - outgoing.due_at
+        context.metrics.lateness.observe(max(late.total_seconds(), 0.0))
 
 
 class _Run:
@@ -65,6 +89,10 @@ class _Run:
         self.done = outgoing.parts_sent
         self.poll: SentPoll | None = None
         self.questions = outgoing.lesson.questions
+        # Telegram's allow_paid_broadcast: up to 1,000 messages/s, paid in Stars. ``None``
+        # leaves the parameter out, so a free send is the same request as ever. PTB's
+        # AIORateLimiter reads it and paces these sends at its paid ceiling, not 30/s.
+        self.paid: bool | None = None
 
     def plan(self) -> list[int]:
         """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
@@ -98,6 +126,7 @@ class _Run:
                 reply_markup=counting_keyboard(
                     tag.alternatives, keep=(tag.challenge_id, tag.team_name)
                 ),
+                allow_paid_broadcast=self.paid,
             )
 
     async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
@@ -135,11 +164,16 @@ class _Run:
                 outgoing.review,
                 label,
             )
-            await bot.send_message(chat_id, text, link_preview_options=NO_PREVIEW)
+            await bot.send_message(
+                chat_id, text, link_preview_options=NO_PREVIEW, allow_paid_broadcast=self.paid
+            )
             return None
         if index > len(self.questions):
             await bot.send_message(
-                chat_id, texts.LESSON_MAY_BE_MISSING, reply_markup=lesson_again_keyboard()
+                chat_id,
+                texts.LESSON_MAY_BE_MISSING,
+                reply_markup=lesson_again_keyboard(),
+                allow_paid_broadcast=self.paid,
             )
             return None
         question = self.questions[index - 1]
@@ -147,7 +181,7 @@ class _Run:
         order = shuffle.option_order(
             outgoing.learner_id, occasion, question.id, len(question.options)
         )
-        poll_id, key = await send_quiz(bot, chat_id, question, order)
+        poll_id, key = await send_quiz(bot, chat_id, question, order, self.paid)
         return SentPoll(poll_id, question.id, key, shuffle.encode(order))
 
     async def stopped_by(self, error: TelegramError) -> None:

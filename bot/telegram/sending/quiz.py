@@ -15,7 +15,11 @@ from bot.learning import shuffle
 
 
 async def send_quiz(
-    bot: Bot, chat_id: int, question: Question, order: tuple[int, ...]
+    bot: Bot,
+    chat_id: int,
+    question: Question,
+    order: tuple[int, ...],
+    paid: bool | None = None,
 ) -> tuple[str, int]:
     """Send ``question`` as a quiz poll with its options in ``order``; the explanation goes
     along. Returns the poll's id and the key's place as shown."""
@@ -32,6 +36,7 @@ async def send_quiz(
         # Lesson text is plain: "&" or "<" in a question or explanation is literal.
         question_parse_mode=None,
         explanation_parse_mode=None,
+        allow_paid_broadcast=paid,
     )
     # The type: ignore below: send_poll always returns the poll it sent.
     return message.poll.id, key  # type: ignore[union-attr]
