@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="try the bot in a terminal chat, no token needed")
     demo.add_argument("--user", default="Sam", help="the first name you chat as")
+    demo.add_argument(
+        "--files", type=Path, help="save the files the bot sends here (default: a temp folder)"
+    )
     demo.set_defaults(handler=_demo)
 
     health = commands.add_parser("health", help="exit 0 if the running bot is alive")
@@ -188,4 +191,4 @@ def _demo(args: argparse.Namespace) -> int:
     """Start the local Bot API emulator, the real bot and a terminal chat."""
     from bot.demo import run_demo
 
-    return run_demo(first_name=args.user)
+    return run_demo(first_name=args.user, files=args.files)

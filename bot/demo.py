@@ -45,13 +45,23 @@ def run_demo(
     lessons_dir: Path | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    files: Path | None = None,
 ) -> int:
-    """Run the demo until the person types ``quit`` (or input ends)."""
-    return asyncio.run(_demo(first_name, lessons_dir, stdin, stdout))
+    """Run the demo until the person types ``quit`` (or input ends).
+
+    Files and pictures the bot sends are saved under ``files`` (a new temporary folder
+    by default), which outlives the demo so an export can still be opened afterwards.
+    """
+    folder = files or Path(tempfile.mkdtemp(prefix="attune-demo-files-"))
+    return asyncio.run(_demo(first_name, lessons_dir, stdin, stdout, folder))
 
 
 async def _demo(
-    first_name: str, lessons_dir: Path | None, stdin: TextIO | None, stdout: TextIO | None
+    first_name: str,
+    lessons_dir: Path | None,
+    stdin: TextIO | None,
+    stdout: TextIO | None,
+    files: Path,
 ) -> int:
     out = stdout or sys.stdout
     with tempfile.TemporaryDirectory(prefix="attune-demo-") as workdir:
@@ -78,7 +88,7 @@ async def _demo(
             await start_bot(application, poll_timeout=1)
             try:
                 emulator.add_user(DEMO_USER_ID, first_name)
-                print(_INTRO, file=out)
+                print(_INTRO.format(files=files), file=out)
                 chat = TerminalChat(
                     emulator,
                     DEMO_USER_ID,
@@ -86,6 +96,7 @@ async def _demo(
                     stdin=stdin,
                     stdout=out,
                     settle=lambda: _handled(emulator, application),
+                    files=files,
                 )
                 await chat.run()
             finally:
@@ -128,4 +139,5 @@ Attune demo: you are chatting with the real bot through a local Telegram emulato
 Nothing leaves this machine, and the database is deleted when you quit.
 Start with /start. Then: b N presses button N, p N answers a quiz with option N,
 ff jumps to your next lesson, help shows this again, quit leaves.
+Files and pictures the bot sends you are saved in {files}
 """

@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 
 from bot.emulator.errors import EmulatorError
-from bot.emulator.models import JSON, CallbackAnswer, PollState, RequestRecord, StoredMessage
+from bot.emulator.models import (
+    JSON,
+    CallbackAnswer,
+    Download,
+    PollState,
+    RequestRecord,
+    StoredMessage,
+)
 
 REQUEST_TIMEOUT = 10.0
 
@@ -177,6 +184,9 @@ class EmulatorClient:
 
     async def callback_answers(self) -> list[CallbackAnswer]:
         return [CallbackAnswer.from_dict(a) for a in await self.call("callback_answers")]
+
+    async def download(self, file_id: str) -> Download:
+        return Download.from_dict(await self.call("download", file_id=file_id))
 
     async def commands(self) -> dict[str, list[JSON]]:
         return await self.call("commands")

@@ -54,6 +54,7 @@ CONTROL_OPS = frozenset(
         "polls",
         "poll",
         "callback_answers",
+        "download",
         "commands",
         "requests",
         "wait_for_bot_messages",

@@ -2,8 +2,10 @@
 
 This is the front end of ``attune demo`` for people without a Telegram token. It plays
 one user: lines typed become that user's messages, ``b N`` taps a button, ``p N`` votes
-in a poll, and every new or edited bot message is printed readably. Streams are
-injectable so tests can feed lines and read the transcript.
+in a poll, and every new or edited bot message is printed readably, with what the app
+would show besides: a quiz's outcome after the vote, a button's toast, and files and
+pictures saved to a folder so they can be opened. Streams are injectable so tests can
+feed lines and read the transcript.
 """
 
 from __future__ import annotations
@@ -13,10 +15,20 @@ import contextlib
 import inspect
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.emulator.errors import EmulatorError
 from bot.emulator.models import StoredMessage
+from bot.emulator.terminal_render import (
+    file_id_of,
+    file_name,
+    flat_buttons,
+    quiz_outcome,
+    render,
+    save,
+    toast,
+)
 
 if TYPE_CHECKING:
     from bot.emulator.client import EmulatorClient
@@ -41,52 +53,6 @@ async def resolve(value: Any) -> Any:
     return value
 
 
-def render(message: StoredMessage, edited: bool = False) -> list[str]:
-    """A bot message as terminal lines: text or caption, file, poll, numbered buttons."""
-    head = f"bot #{message.message_id}{' (edited)' if edited else ''}: "
-    lines: list[str] = []
-    if message.document:
-        lines.append(f"[file: {message.document.get('file_name', 'file')}]")
-    if message.photo:
-        lines.append("[photo]")
-    if message.text or message.caption:
-        lines.extend((message.text or message.caption or "").splitlines() or [""])
-    if message.poll:
-        lines.extend(_render_poll(message.poll))
-    if message.deleted:
-        lines = ["(deleted)"]
-    lines = lines or [""]
-    out = [head + lines[0]] + ["    " + line for line in lines[1:]]
-    out.extend(_render_buttons(message))
-    return out
-
-
-def _render_poll(poll: dict[str, Any]) -> list[str]:
-    kind = "Quiz" if poll.get("type") == "quiz" else "Poll"
-    closed = " (closed)" if poll.get("is_closed") else ""
-    lines = [f"[{kind}{closed}] {poll.get('question', '')}"]
-    for index, option in enumerate(poll.get("options", []), start=1):
-        lines.append(f"  {index}) {option.get('text', '')}")
-    if not poll.get("is_closed"):
-        lines.append("  (answer with: p N)")
-    return lines
-
-
-def _render_buttons(message: StoredMessage) -> list[str]:
-    lines, number = [], 1
-    for row in message.buttons:
-        cells = []
-        for button in row:
-            cells.append(f"[{number}] {button.get('text', '')}")
-            number += 1
-        lines.append("    " + "  ".join(cells))
-    return lines
-
-
-def flat_buttons(message: StoredMessage) -> list[dict[str, Any]]:
-    return [button for row in message.buttons for button in row]
-
-
 class TerminalChat:
     """One user's side of a private chat with the bot, in a terminal."""
 
@@ -100,11 +66,13 @@ class TerminalChat:
         stdout: TextIO | None = None,
         reply_wait: float = 3.0,
         settle: Callable[[], Awaitable[None]] | None = None,
+        files: Path | None = None,
     ) -> None:
         """``settle`` waits until the bot has handled what was sent. Only a bot in this
         process can tell (``attune demo`` joins its update queue); without it the chat
         waits until the emulator has delivered the input, and replies that come later
-        are shown as they arrive."""
+        are shown as they arrive. ``files`` is the folder the bot's files and pictures
+        are saved to (without it they are only named)."""
         self.backend = backend
         self.user_id = user_id
         self.on_fast_forward = on_fast_forward
@@ -113,6 +81,7 @@ class TerminalChat:
         self.out = stdout or sys.stdout
         self.reply_wait = reply_wait
         self.settle = settle or self._delivered
+        self.files = files
         self._shown: dict[int, tuple[int | None, bool, str]] = {}
         self._answered: set[str] = set()
 
@@ -203,10 +172,10 @@ class TerminalChat:
             self.say(f"(that button opens {button.get('url') or 'something outside the chat'})")
             return
         self.say(f"(you pressed: {button.get('text', '')})")
-        await resolve(
+        query_id = await resolve(
             self.backend.press_button(self.user_id, message.message_id, button["callback_data"])
         )
-        await self.wait_for_replies()
+        await self.wait_for_replies(query_id)
 
     async def _button_target(self, spec: str) -> tuple[StoredMessage, int]:
         """``N`` means the latest message with buttons, ``M.N`` message #M."""
@@ -246,6 +215,8 @@ class TerminalChat:
         self._answered.add(message.poll_id)
         texts = [message.poll["options"][i]["text"] for i in choices]
         self.say(f"(you answered: {', '.join(texts)})")
+        for line in quiz_outcome(message.poll, choices):
+            self.say(line)
         await self.wait_for_replies()
 
     # -- showing the bot's side ---------------------------------------------------------
@@ -253,15 +224,24 @@ class TerminalChat:
         found: list[StoredMessage] = await resolve(self.backend.bot_messages(self.user_id))
         return found
 
-    async def wait_for_replies(self) -> None:
-        """Wait until the bot has handled the input (showing a typing hint), then show."""
+    async def wait_for_replies(self, query_id: str | None = None) -> None:
+        """Wait until the bot has handled the input (showing a typing hint), then show
+        what it did: the toast of the button pressed (``query_id``), then new messages."""
         waiting = asyncio.ensure_future(self._settle())
         done, _ = await asyncio.wait({waiting}, timeout=TYPING_AFTER)
         if not done:
             self.say("(bot is typing...)")
         if not await waiting:
             self.say("(no answer from the bot yet)")
+        if query_id is not None:
+            await self._show_toast(query_id)
         await self.show_new()
+
+    async def _show_toast(self, query_id: str) -> None:
+        for answer in await resolve(self.backend.callback_answers()):
+            shown = toast(answer) if answer.callback_query_id == query_id else None
+            if shown:
+                self.say(shown)
 
     async def _settle(self) -> bool:
         try:
@@ -285,5 +265,17 @@ class TerminalChat:
                 self._shown[message.message_id] = state  # only vote counts moved
                 continue
             self._shown[message.message_id] = state
-            for line in render(message, edited=previous is not None):
+            saved = await self._save_file(message) if previous is None else None
+            for line in render(message, edited=previous is not None, saved=saved):
                 self.say(line)
+
+    async def _save_file(self, message: StoredMessage) -> Path | None:
+        """Save the message's file or picture, as the app's download would; where to."""
+        file_id = file_id_of(message)
+        if self.files is None or file_id is None:
+            return None
+        try:
+            download = await resolve(self.backend.download(file_id))
+        except EmulatorError:
+            return None
+        return save(self.files, file_name(message, download), download.data)
