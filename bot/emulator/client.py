@@ -103,6 +103,13 @@ class EmulatorClient:
             "answer_poll", user_id=user_id, poll_id=poll_id, option_ids=option_ids, force=force
         )
 
+    async def react(
+        self, user_id: int, message_id: int, emoji: str, chat_id: int | None = None
+    ) -> JSON:
+        return await self.call(
+            "react", user_id=user_id, message_id=message_id, emoji=emoji, chat_id=chat_id
+        )
+
     async def block_bot(self, user_id: int) -> JSON:
         return await self.call("block_bot", user_id=user_id)
 

@@ -208,6 +208,7 @@ class StoredMessage:
     edit_date: int | None = None
     deleted: bool = False
     forward_from_message: tuple[int, int] | None = None
+    reactions: list[JSON] = field(default_factory=list)  # {"user_id": ..., "emoji": ...}
 
     @property
     def edited(self) -> bool:

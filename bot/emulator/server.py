@@ -37,6 +37,7 @@ CONTROL_OPS = frozenset(
         "send_message",
         "press_button",
         "answer_poll",
+        "react",
         "block_bot",
         "unblock_bot",
         "create_group",

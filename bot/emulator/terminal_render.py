@@ -31,6 +31,8 @@ def render(message: StoredMessage, edited: bool = False, saved: Path | None = No
         lines.extend((message.text or message.caption or "").splitlines() or [""])
     if message.poll:
         lines.extend(_render_poll(message.poll))
+    if message.reactions:
+        lines.append(f"[reactions: {' '.join(r['emoji'] for r in message.reactions)}]")
     if message.deleted:
         lines = ["(deleted)"]
     lines = lines or [""]

@@ -12,7 +12,8 @@ from bot.emulator import BotApiEmulator, EmulatorClient, StoredMessage
 from bot.emulator.api_messages import new_bot_message
 from bot.emulator.models import StoredFile
 from bot.emulator.terminal import TerminalChat
-from tests.emulator.support import USER, AnyApp, handled
+from bot.emulator.terminal_seats import Seat
+from tests.emulator.support import OTHER_USER, USER, AnyApp, handled
 
 SCRIPT = """help
 /start
@@ -29,7 +30,7 @@ async def test_transcript(app: AnyApp, emulator: BotApiEmulator) -> None:
     out = io.StringIO()
     quits: list[bool] = []
 
-    async def fast_forward() -> str:
+    async def fast_forward(how_far: str) -> str:
         return "it is now tomorrow, 09:00"
 
     async def on_quit() -> None:
@@ -176,3 +177,42 @@ async def test_spontaneous_messages_appear_while_waiting(emulator: BotApiEmulato
     await running
 
     assert "you> \nbot #1: Your daily lesson is ready\nyou> " in out.getvalue()
+
+
+async def test_switching_seats_between_people_and_a_group(
+    app: AnyApp, emulator: BotApiEmulator
+) -> None:
+    emulator.create_group(-5, "Staff room", [USER, OTHER_USER])
+    new_bot_message(emulator.world, OTHER_USER, text="Ben's lesson")
+    new_bot_message(emulator.world, -5, text="Evening digest")
+    seats = [Seat("Ann", USER, "facilitator"), Seat("Ben", OTHER_USER), Seat("Staff room", -5)]
+    script = "as\nas ben\n/quiz\np 1\nas bob\nin group\nas Ann\nin ben\nquit\n"
+    out = io.StringIO()
+    chat = TerminalChat(
+        emulator,
+        USER,
+        stdin=io.StringIO(script),
+        stdout=out,
+        settle=lambda: handled(emulator, app),
+        seats=seats,
+    )
+    await chat.run()
+
+    transcript = out.getvalue()
+    assert "ann> as\nPeople and chats" in transcript
+    assert "  * Ann: facilitator <- you are here\n    Ben\n    Staff room\n" in transcript
+    assert "(you are now Ben: their chat with the bot)\nbot #1: Ben's lesson\nben> " in transcript
+    assert "ben> p 1\n(you answered: 5-4-3-2-1 senses)" in transcript
+    assert emulator.poll(emulator.polls()[0].id).votes == {OTHER_USER: [0]}
+    assert "(!) nobody called 'bob' here" in transcript
+    assert "(in Staff room, typing as Ben)\nbot #1: Evening digest\nben@group> " in transcript
+    assert "ann> in ben\n(!) 'in' opens a group chat" in transcript
+
+
+async def test_reactions_show_on_the_message(emulator: BotApiEmulator) -> None:
+    new_bot_message(emulator.world, USER, text="📣 Staff room · announcement")
+    update = emulator.react(USER, 1, "👍")
+    assert update["message_reaction"]["new_reaction"] == [{"type": "emoji", "emoji": "👍"}]
+    out = io.StringIO()
+    await TerminalChat(emulator, USER, stdin=io.StringIO(""), stdout=out).run()
+    assert "bot #1: 📣 Staff room · announcement\n    [reactions: 👍]" in out.getvalue()
