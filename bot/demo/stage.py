@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +86,15 @@ async def stage(
     Raises ``ContentError`` (before anything starts listening for long) when the lessons
     do not load.
     """
-    _quiet_logging(workdir / "demo.log")
+    with _quiet_logging(workdir / "demo.log"):
+        async with _running(workdir, lessons_dir, clock, tick_seconds) as on:
+            yield on
+
+
+@asynccontextmanager
+async def _running(
+    workdir: Path, lessons_dir: Path | None, clock: OffsetClock, tick_seconds: float
+) -> AsyncIterator[Stage]:
     token = demo_token()
     emulator = BotApiEmulator(token, clock=clock.now)
     await emulator.start()
@@ -110,10 +118,19 @@ async def stage(
         await emulator.stop()
 
 
-def _quiet_logging(path: Path) -> None:
-    """Send logs to a file so they do not interleave with the chat."""
+@contextmanager
+def _quiet_logging(path: Path) -> Iterator[None]:
+    """Send logs to a file so they do not interleave with the chat; afterwards close it
+    and put back what was there."""
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    before, level = root.handlers[:], root.level
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.handlers[:] = before
+        root.setLevel(level)
+        handler.close()

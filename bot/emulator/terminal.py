@@ -25,6 +25,7 @@ from bot.emulator.terminal_render import (
     file_id_of,
     file_name,
     flat_buttons,
+    looks,
     quiz_outcome,
     render,
     save,
@@ -93,7 +94,7 @@ class TerminalChat:
         self.files = files
         self.seats = list(seats)
         self.chat_id = user_id
-        self._shown: dict[tuple[int, int], tuple[int | None, bool, str]] = {}
+        self._shown: dict[tuple[int, int], str] = {}
 
     @property
     def prompt(self) -> str:
@@ -208,7 +209,7 @@ class TerminalChat:
             raise EmulatorError("'in' opens a group chat; 'as NAME' becomes a person")
         else:
             self.user_id = self.chat_id = seat.chat_id
-            self.say(f"(you are now {seat.name}: their chat with the bot)")
+            self.say(f"(you are now {seat.name}; this is {seat.name}'s chat with the bot)")
         await self.show_new(HISTORY)
 
     def _name(self, chat_id: int) -> str:
@@ -246,8 +247,9 @@ class TerminalChat:
             number = int(spec)
         except ValueError as exc:
             raise EmulatorError("use b N or b M.N with numbers") from exc
-        latest = with_buttons[-1]
-        if len(with_buttons) > 1:
+        latest, newest = with_buttons[-1], (await self._messages())[-1]
+        if len(with_buttons) > 1 and latest.message_id != newest.message_id:
+            # Messages came after the buttons: say which message the tap goes to.
             self.say(f"(button on message #{latest.message_id}; use b M.N for an older one)")
         return latest, number
 
@@ -321,13 +323,10 @@ class TerminalChat:
         ``limit``, only the last ones of many (saying how many were passed over)."""
         changed = []
         for message in await self._messages():
-            state = (message.edit_date, message.deleted, repr(message.poll))
-            key = (message.chat_id, message.message_id)
+            key, state = (message.chat_id, message.message_id), looks(message)
             previous = self._shown.get(key)
-            if previous == state:
-                continue
-            self._shown[key] = state
-            if previous is None or previous[:2] != state[:2]:  # not only vote counts moved
+            if previous != state:
+                self._shown[key] = state
                 changed.append((message, previous is not None))
         if limit is not None and len(changed) > limit:
             self.say(f"({len(changed) - limit} earlier messages; 'history 30' shows them)")

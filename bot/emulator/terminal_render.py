@@ -63,6 +63,15 @@ def _render_buttons(message: StoredMessage) -> list[str]:
     return lines
 
 
+def looks(message: StoredMessage) -> str:
+    """What the message looks like, to tell a real edit (new text, buttons, a closed
+    poll) from moved vote counts; edit times alone miss two edits within a second."""
+    poll = message.poll or {}
+    options = [option.get("text") for option in poll.get("options", [])]
+    shape = (poll.get("question"), options, poll.get("is_closed"))
+    return repr((message.deleted, message.text, message.caption, message.reply_markup, shape))
+
+
 def quiz_outcome(poll: dict[str, Any], chosen: list[int]) -> list[str]:
     """What Telegram shows once you vote in a quiz: right or not, the answer, the 💡.
 

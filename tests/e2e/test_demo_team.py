@@ -77,7 +77,7 @@ def test_an_announcement_reaches_every_colleague(transcript: tuple[str, Path]) -
     assert "reacted 👍 to the announcement" in after(text, "sam> ff 2h\n")
     for name in COLLEAGUES:
         chat = after(text, f"sam> as {name}\n" if name == "Maya" else f"> as {name}\n")
-        assert f"(you are now {name}: their chat with the bot)" in chat
+        assert f"(you are now {name}; this is {name}'s chat with the bot)" in chat
         assert "📣 Riverside Clinic · announcement" in chat, name
         assert "Team meeting moved to Thursday 9:00" in chat, name
     assert "[reactions: 👍]" in after(text, "sam> as Maya\n")

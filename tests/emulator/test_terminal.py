@@ -201,7 +201,10 @@ async def test_switching_seats_between_people_and_a_group(
     transcript = out.getvalue()
     assert "ann> as\nPeople and chats" in transcript
     assert "  * Ann: facilitator <- you are here\n    Ben\n    Staff room\n" in transcript
-    assert "(you are now Ben: their chat with the bot)\nbot #1: Ben's lesson\nben> " in transcript
+    assert (
+        "(you are now Ben; this is Ben's chat with the bot)\nbot #1: Ben's lesson\nben> "
+        in transcript
+    )
     assert "ben> p 1\n(you answered: 5-4-3-2-1 senses)" in transcript
     assert emulator.poll(emulator.polls()[0].id).votes == {OTHER_USER: [0]}
     assert "(!) nobody called 'bob' here" in transcript
