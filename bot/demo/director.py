@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import textwrap
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -23,6 +24,7 @@ from bot.telegram import texts
 HOW_FAR = re.compile(r"^(?P<amount>\d{1,3})(?P<unit>[dhm])$")
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
 HEARTBEAT = 1.0  # seconds between the heartbeat's pulses
+WIDTH = 88  # columns of the account of the days
 
 
 class Director:
@@ -148,5 +150,6 @@ def account(events: list[Event]) -> list[str]:
         days.setdefault(event.day, []).append(f"{event.name} {event.what}")
     lines = [f"Meanwhile in {TEAM}:"]
     for day in sorted(days):
-        lines.append(f"  {day:%a} {day.day} {day:%b}: {' · '.join(days[day])}")
+        line = f"{day:%a} {day.day} {day:%b}: {' · '.join(days[day])}"
+        lines.extend(textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="    "))
     return lines

@@ -106,7 +106,7 @@ async def play_team(
     print(INTRO.format(name=you.name, now=now, zone=you.zone, files=files), file=out)
     heartbeat = asyncio.ensure_future(director.heartbeat())
     try:
-        await chat.run()
+        await chat.run(shown=2)  # the team created, the challenge set
     finally:
         heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):

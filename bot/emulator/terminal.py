@@ -103,10 +103,11 @@ class TerminalChat:
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
-    async def run(self) -> None:
-        """Show the chat so far, then read commands until ``quit`` or end of input."""
+    async def run(self, shown: int = HISTORY) -> None:
+        """Show the chat so far (its last ``shown`` messages), then read commands until
+        ``quit`` or end of input."""
         self.say("Chatting with the bot. Type 'help' for commands.")
-        await self.show_new(HISTORY)
+        await self.show_new(shown)
         while True:
             print(self.prompt, end="", file=self.out, flush=True)
             line = await self._read_line()

@@ -83,6 +83,10 @@ def test_the_account_lists_each_day_once_in_order() -> None:
         "  Tue 3 Mar: Omar answered 1 of 2 right",
     ]
     assert account([]) == []
+    busy = [Event(date(2026, 3, 2), name, "answered 2 of 2 right") for name in "ABCDEFGH"]
+    wrapped = account(busy)[1:]
+    assert len(wrapped) > 1 and all(len(line) <= 88 for line in wrapped)
+    assert wrapped[0].startswith("  Mon 2 Mar: A ") and wrapped[1].startswith("    ")
 
 
 def test_the_demo_starts_on_the_coming_monday_morning() -> None:
