@@ -4,11 +4,16 @@ the first morning, and finding seats at the terminal."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
-from bot.demo.cast import CAST, Colleague, Habit, chance
-from bot.demo.colleagues import Event, Simulated
-from bot.demo.director import account
+import pytest
+
+from bot.demo.cast import CAST, FACILITATOR, Colleague, Habit, chance
+from bot.demo.colleagues import Event, Plan, Simulated
+from bot.demo.director import Director, account
 from bot.demo.team import first_morning
+from bot.emulator import EmulatorError
 from bot.emulator.models import StoredMessage
 from bot.emulator.terminal_seats import Seat, find, prompt
 
@@ -103,3 +108,35 @@ def test_seats_are_found_by_name_prefix_or_as_the_group() -> None:
     assert find(seats, "group") == seats[3] and find(seats, "") is None
     assert prompt(seats, 2, 2) == "maya> " and prompt(seats, 2, -9) == "maya@group> "
     assert prompt([], 2, 2) == "you> "
+
+
+class Clock:
+    def now(self) -> datetime:
+        return NOON
+
+
+class Unlucky:
+    """Hands whose reactions fail, as when the bot's messages are not what was expected."""
+
+    class Emulator:
+        def bot_messages(self, chat_id: int) -> list[StoredMessage]:
+            return []
+
+    emulator = Emulator()
+    stage = SimpleNamespace(clock=Clock())
+
+    async def react(self, user_id: int, message_id: int, emoji: str) -> None:
+        raise EmulatorError(f"no message {message_id}")
+
+
+async def test_a_colleague_who_cannot_act_gives_up_and_the_demo_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ann = colleague(1.0)
+    ann.joined = True
+    ann.plans.append(Plan(NOON, "react", message_id=9))
+    hands: Any = Unlucky()  # a stand-in for Hands
+    director = Director(hands, FACILITATOR, [ann], ("join-x", "Track"), lambda: 0)
+    await director._live(ann)
+    assert director.events == [] and ann.plans == []
+    assert "Ann could not react: no message 9" in caplog.text
