@@ -130,7 +130,7 @@ class Simulated:
         if not choices:
             return None
         await hands.vote(self.who.user_id, choices)
-        return self.event(plan.at, f"answered {right} of {len(choices)} right")
+        return self.event(plan.at, f"{right}/{len(choices)} right")
 
 
 def arrival(message: StoredMessage) -> datetime:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import textwrap
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -164,6 +163,18 @@ def account(events: list[Event]) -> list[str]:
         days.setdefault(event.day, []).append(f"{event.name} {event.what}")
     lines = [f"Meanwhile in {TEAM}:"]
     for day in sorted(days):
-        line = f"{day:%a} {day.day} {day:%b}: {' · '.join(days[day])}"
-        lines.extend(textwrap.wrap(line, WIDTH, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(_wrapped(f"  {day:%a} {day.day} {day:%b}: ", days[day]))
     return lines
+
+
+def _wrapped(head: str, items: list[str]) -> list[str]:
+    """``items`` after ``head``, joined by dots, starting a new line before an item that
+    would pass ``WIDTH`` (an item is never split)."""
+    lines, line = [], head + items[0]
+    for item in items[1:]:
+        if len(line) + len(" · ") + len(item) > WIDTH:
+            lines.append(line)
+            line = "    " + item
+        else:
+            line = f"{line} · {item}"
+    return [*lines, line]

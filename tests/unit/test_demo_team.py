@@ -78,20 +78,22 @@ def test_a_colleague_who_lets_it_wait_and_reacts_to_announcements() -> None:
 
 def test_the_account_lists_each_day_once_in_order() -> None:
     events = [
-        Event(date(2026, 3, 3), "Omar", "answered 1 of 2 right"),
-        Event(date(2026, 3, 2), "Maya", "answered 2 of 2 right"),
+        Event(date(2026, 3, 3), "Omar", "1/2 right"),
+        Event(date(2026, 3, 2), "Maya", "2/2 right"),
         Event(date(2026, 3, 2), "Tom", "skipped the lesson"),
     ]
     assert account(events) == [
         "Meanwhile in Riverside Clinic:",
-        "  Mon 2 Mar: Maya answered 2 of 2 right · Tom skipped the lesson",
-        "  Tue 3 Mar: Omar answered 1 of 2 right",
+        "  Mon 2 Mar: Maya 2/2 right · Tom skipped the lesson",
+        "  Tue 3 Mar: Omar 1/2 right",
     ]
     assert account([]) == []
-    busy = [Event(date(2026, 3, 2), name, "answered 2 of 2 right") for name in "ABCDEFGH"]
+    busy = [Event(date(2026, 3, 2), f"Name{i}", "skipped the lesson") for i in range(9)]
     wrapped = account(busy)[1:]
     assert len(wrapped) > 1 and all(len(line) <= 88 for line in wrapped)
-    assert wrapped[0].startswith("  Mon 2 Mar: A ") and wrapped[1].startswith("    ")
+    assert wrapped[0].startswith("  Mon 2 Mar: Name0 skipped the lesson · Name1 ")
+    assert all(line.startswith("    Name") for line in wrapped[1:])
+    assert all(line.endswith("skipped the lesson") for line in wrapped)  # never split
 
 
 def test_the_demo_starts_on_the_coming_monday_morning() -> None:
