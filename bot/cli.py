@@ -46,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="try the bot in a terminal chat, no token needed")
     demo.add_argument("--user", default="Sam", help="the first name you chat as")
+    demo.add_argument(
+        "--files", type=Path, help="save the files the bot sends here (default: a temp folder)"
+    )
+    demo.add_argument(
+        "--team", action="store_true", help="facilitate a simulated clinic team (Riverside Clinic)"
+    )
+    demo.add_argument("--seed", type=int, default=7, help="how the simulated colleagues behave")
     demo.set_defaults(handler=_demo)
 
     health = commands.add_parser("health", help="exit 0 if the running bot is alive")
@@ -228,4 +235,4 @@ def _demo(args: argparse.Namespace) -> int:
     """Start the local Bot API emulator, the real bot and a terminal chat."""
     from bot.demo import run_demo
 
-    return run_demo(first_name=args.user)
+    return run_demo(first_name=args.user, files=args.files, team=args.team, seed=args.seed)

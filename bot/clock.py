@@ -45,8 +45,10 @@ class ManualClock:
 class OffsetClock:
     """Real time shifted by an offset, so a demo can jump to the next delivery."""
 
-    def __init__(self) -> None:
-        self.offset = timedelta(0)
+    def __init__(self, start: datetime | None = None) -> None:
+        """Real time, or real time moved so that it is ``start`` now (a demo that
+        begins on a chosen morning)."""
+        self.offset = timedelta(0) if start is None else start - datetime.now(UTC)
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset

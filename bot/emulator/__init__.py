@@ -20,12 +20,19 @@ Example::
 from bot.emulator.client import EmulatorClient
 from bot.emulator.emulator import BotApiEmulator
 from bot.emulator.errors import ApiError, EmulatorError
-from bot.emulator.models import CallbackAnswer, PollState, RequestRecord, StoredMessage
+from bot.emulator.models import (
+    CallbackAnswer,
+    Download,
+    PollState,
+    RequestRecord,
+    StoredMessage,
+)
 
 __all__ = [
     "ApiError",
     "BotApiEmulator",
     "CallbackAnswer",
+    "Download",
     "EmulatorClient",
     "EmulatorError",
     "PollState",

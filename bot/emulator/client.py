@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 
 from bot.emulator.errors import EmulatorError
-from bot.emulator.models import JSON, CallbackAnswer, PollState, RequestRecord, StoredMessage
+from bot.emulator.models import (
+    JSON,
+    CallbackAnswer,
+    Download,
+    PollState,
+    RequestRecord,
+    StoredMessage,
+)
 
 REQUEST_TIMEOUT = 10.0
 
@@ -96,6 +103,13 @@ class EmulatorClient:
             "answer_poll", user_id=user_id, poll_id=poll_id, option_ids=option_ids, force=force
         )
 
+    async def react(
+        self, user_id: int, message_id: int, emoji: str, chat_id: int | None = None
+    ) -> JSON:
+        return await self.call(
+            "react", user_id=user_id, message_id=message_id, emoji=emoji, chat_id=chat_id
+        )
+
     async def block_bot(self, user_id: int) -> JSON:
         return await self.call("block_bot", user_id=user_id)
 
@@ -177,6 +191,9 @@ class EmulatorClient:
 
     async def callback_answers(self) -> list[CallbackAnswer]:
         return [CallbackAnswer.from_dict(a) for a in await self.call("callback_answers")]
+
+    async def download(self, file_id: str) -> Download:
+        return Download.from_dict(await self.call("download", file_id=file_id))
 
     async def commands(self) -> dict[str, list[JSON]]:
         return await self.call("commands")

@@ -213,6 +213,29 @@ class UserSide:
             return None
         return self._push_poll_answer(user, poll_id, option_ids)
 
+    def react(self, user_id: int, message_id: int, emoji: str, chat_id: int | None = None) -> JSON:
+        """The user reacts to a bot message with ``emoji`` (``""`` takes it back); the
+        bot gets a message_reaction update if it asked for those."""
+        user = self._user(user_id)
+        chat = self._chat(user_id if chat_id is None else chat_id)
+        message = self.world.message(chat.id, message_id, "react to")
+        if user_id not in chat.member_ids:
+            raise EmulatorError(f"user {user_id} is not a member of chat {chat.id}")
+        old = [r for r in message.reactions if r["user_id"] == user_id]
+        message.reactions = [r for r in message.reactions if r["user_id"] != user_id]
+        if emoji:
+            message.reactions.append({"user_id": user_id, "emoji": emoji})
+        self.world.changed.fire()
+        payload = {
+            "chat": chat.to_api(),
+            "message_id": message_id,
+            "user": user.to_api(),
+            "date": self.world.now(),
+            "old_reaction": [{"type": "emoji", "emoji": r["emoji"]} for r in old],
+            "new_reaction": [{"type": "emoji", "emoji": emoji}] if emoji else [],
+        }
+        return self.world.updates.push("message_reaction", payload)
+
     def _check_vote(self, user_id: int, poll: Any, option_ids: list[int]) -> None:
         chat = self._chat(poll.chat_id)
         if user_id not in chat.member_ids:

@@ -6,8 +6,16 @@ it, and waits are driven by the world's change ``Signal`` rather than polling lo
 
 from __future__ import annotations
 
+from bot.emulator.errors import EmulatorError
 from bot.emulator.faults import Fault
-from bot.emulator.models import JSON, CallbackAnswer, PollState, RequestRecord, StoredMessage
+from bot.emulator.models import (
+    JSON,
+    CallbackAnswer,
+    Download,
+    PollState,
+    RequestRecord,
+    StoredMessage,
+)
 from bot.emulator.world import World
 
 
@@ -49,6 +57,13 @@ class Observer:
 
     def callback_answers(self) -> list[CallbackAnswer]:
         return list(self.world.callback_answers)
+
+    def download(self, file_id: str) -> Download:
+        """A file the bot sent (or a user uploaded), as the person's app would save it."""
+        stored = self.world.files.get(file_id)
+        if stored is None:
+            raise EmulatorError(f"no file {file_id!r}")
+        return Download(stored.file_name, stored.mime_type, stored.data)
 
     def commands(self) -> dict[str, list[JSON]]:
         """What setMyCommands set, keyed by scope (``default``, ``chat:42/de``, ...)."""

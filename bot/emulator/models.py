@@ -7,6 +7,7 @@ HTTP control API and ``EmulatorClient`` hand back the same types as the in-proce
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -207,6 +208,7 @@ class StoredMessage:
     edit_date: int | None = None
     deleted: bool = False
     forward_from_message: tuple[int, int] | None = None
+    reactions: list[JSON] = field(default_factory=list)  # {"user_id": ..., "emoji": ...}
 
     @property
     def edited(self) -> bool:
@@ -264,3 +266,23 @@ class CallbackAnswer:
     @classmethod
     def from_dict(cls, data: JSON) -> CallbackAnswer:
         return cls(**data)
+
+
+@dataclass
+class Download:
+    """A file's bytes as a user's app would download them, with the name it was sent as."""
+
+    file_name: str | None
+    mime_type: str | None
+    data: bytes
+
+    def to_dict(self) -> JSON:
+        return {
+            "file_name": self.file_name,
+            "mime_type": self.mime_type,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+    @classmethod
+    def from_dict(cls, data: JSON) -> Download:
+        return cls(data["file_name"], data["mime_type"], base64.b64decode(data["data"]))

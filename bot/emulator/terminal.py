@@ -1,9 +1,12 @@
 """``TerminalChat``: chat with the bot from a terminal, through the emulator.
 
 This is the front end of ``attune demo`` for people without a Telegram token. It plays
-one user: lines typed become that user's messages, ``b N`` taps a button, ``p N`` votes
-in a poll, and every new or edited bot message is printed readably. Streams are
-injectable so tests can feed lines and read the transcript.
+one user at a time: lines typed become that user's messages, ``b N`` taps a button,
+``p N`` votes in a poll, and every new or edited bot message is printed readably, with
+what the app would show besides: a quiz's outcome after the vote, a button's toast, and
+files and pictures saved to a folder so they can be opened. Given seats (the people of a
+demo team and their group), ``as NAME`` switches who is typing and ``in group`` opens
+the group chat. Streams are injectable so tests can feed lines and read the transcript.
 """
 
 from __future__ import annotations
@@ -12,11 +15,23 @@ import asyncio
 import contextlib
 import inspect
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.emulator.errors import EmulatorError
 from bot.emulator.models import StoredMessage
+from bot.emulator.terminal_render import (
+    file_id_of,
+    file_name,
+    flat_buttons,
+    looks,
+    quiz_outcome,
+    render,
+    save,
+    toast,
+)
+from bot.emulator.terminal_seats import Seat, find, listing, prompt
 
 if TYPE_CHECKING:
     from bot.emulator.client import EmulatorClient
@@ -26,12 +41,17 @@ HELP = """\
 Type a message or a /command to send it to the bot.
   b N      press button N of the latest message with buttons (b M.N: message #M)
   p N      answer the earliest unanswered poll with option N (p 1,3 for several)
-  ff       fast-forward time (e.g. to the next lesson)
+  ff       fast-forward time to the next lesson (ff 1d, ff 7d: a day, a week)
+  history  show the last messages of this chat again (history 20: more)
   help     show this help
   quit     leave (Ctrl-D works too)"""
-PROMPT = "you> "
+SEATS_HELP = """\
+  as NAME  become that person (their chat with the bot is shown from then on)
+  as       list the people and who you are now
+  in group type in the group chat (as group works too); as NAME returns"""
 TYPING_AFTER = 0.3
 WATCH_WINDOW = 30.0
+HISTORY = 8  # messages shown when entering a chat, or after a long fast-forward
 
 
 async def resolve(value: Any) -> Any:
@@ -41,52 +61,6 @@ async def resolve(value: Any) -> Any:
     return value
 
 
-def render(message: StoredMessage, edited: bool = False) -> list[str]:
-    """A bot message as terminal lines: text or caption, file, poll, numbered buttons."""
-    head = f"bot #{message.message_id}{' (edited)' if edited else ''}: "
-    lines: list[str] = []
-    if message.document:
-        lines.append(f"[file: {message.document.get('file_name', 'file')}]")
-    if message.photo:
-        lines.append("[photo]")
-    if message.text or message.caption:
-        lines.extend((message.text or message.caption or "").splitlines() or [""])
-    if message.poll:
-        lines.extend(_render_poll(message.poll))
-    if message.deleted:
-        lines = ["(deleted)"]
-    lines = lines or [""]
-    out = [head + lines[0]] + ["    " + line for line in lines[1:]]
-    out.extend(_render_buttons(message))
-    return out
-
-
-def _render_poll(poll: dict[str, Any]) -> list[str]:
-    kind = "Quiz" if poll.get("type") == "quiz" else "Poll"
-    closed = " (closed)" if poll.get("is_closed") else ""
-    lines = [f"[{kind}{closed}] {poll.get('question', '')}"]
-    for index, option in enumerate(poll.get("options", []), start=1):
-        lines.append(f"  {index}) {option.get('text', '')}")
-    if not poll.get("is_closed"):
-        lines.append("  (answer with: p N)")
-    return lines
-
-
-def _render_buttons(message: StoredMessage) -> list[str]:
-    lines, number = [], 1
-    for row in message.buttons:
-        cells = []
-        for button in row:
-            cells.append(f"[{number}] {button.get('text', '')}")
-            number += 1
-        lines.append("    " + "  ".join(cells))
-    return lines
-
-
-def flat_buttons(message: StoredMessage) -> list[dict[str, Any]]:
-    return [button for row in message.buttons for button in row]
-
-
 class TerminalChat:
     """One user's side of a private chat with the bot, in a terminal."""
 
@@ -94,17 +68,21 @@ class TerminalChat:
         self,
         backend: BotApiEmulator | EmulatorClient,
         user_id: int,
-        on_fast_forward: Callable[[], Awaitable[str]] | None = None,
+        on_fast_forward: Callable[[str], Awaitable[str]] | None = None,
         on_quit: Callable[[], Awaitable[None]] | None = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         reply_wait: float = 3.0,
         settle: Callable[[], Awaitable[None]] | None = None,
+        files: Path | None = None,
+        seats: Sequence[Seat] = (),
     ) -> None:
         """``settle`` waits until the bot has handled what was sent. Only a bot in this
         process can tell (``attune demo`` joins its update queue); without it the chat
         waits until the emulator has delivered the input, and replies that come later
-        are shown as they arrive."""
+        are shown as they arrive. ``files`` is the folder the bot's files and pictures
+        are saved to (without it they are only named). ``on_fast_forward`` gets what
+        followed ``ff`` (``""``, ``"1d"``, ...) and says what time it is now."""
         self.backend = backend
         self.user_id = user_id
         self.on_fast_forward = on_fast_forward
@@ -113,18 +91,25 @@ class TerminalChat:
         self.out = stdout or sys.stdout
         self.reply_wait = reply_wait
         self.settle = settle or self._delivered
-        self._shown: dict[int, tuple[int | None, bool, str]] = {}
-        self._answered: set[str] = set()
+        self.files = files
+        self.seats = list(seats)
+        self.chat_id = user_id
+        self._shown: dict[tuple[int, int], str] = {}
+
+    @property
+    def prompt(self) -> str:
+        return prompt(self.seats, self.user_id, self.chat_id)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
 
-    async def run(self) -> None:
-        """Show the chat so far, then read commands until ``quit`` or end of input."""
+    async def run(self, shown: int = HISTORY) -> None:
+        """Show the chat so far (its last ``shown`` messages), then read commands until
+        ``quit`` or end of input."""
         self.say("Chatting with the bot. Type 'help' for commands.")
-        await self.show_new()
+        await self.show_new(shown)
         while True:
-            print(PROMPT, end="", file=self.out, flush=True)
+            print(self.prompt, end="", file=self.out, flush=True)
             line = await self._read_line()
             if not line:
                 self.say()
@@ -152,7 +137,7 @@ class TerminalChat:
             try:
                 seen = len(await self._messages())
                 await resolve(
-                    self.backend.wait_for_bot_messages(self.user_id, seen + 1, WATCH_WINDOW)
+                    self.backend.wait_for_bot_messages(self.chat_id, seen + 1, WATCH_WINDOW)
                 )
             except TimeoutError:
                 continue
@@ -160,7 +145,7 @@ class TerminalChat:
                 return
             self.say()
             await self.show_new()
-            print(PROMPT, end="", file=self.out, flush=True)
+            print(self.prompt, end="", file=self.out, flush=True)
 
     async def handle(self, line: str) -> bool:
         """Act on one input line; False means the user wants to leave."""
@@ -169,15 +154,19 @@ class TerminalChat:
             if line in ("quit", "exit"):
                 return False
             if line == "help":
-                self.say(HELP)
-            elif line == "ff":
-                await self._fast_forward()
+                self.say(HELP + ("\n" + SEATS_HELP if self.seats else ""))
+            elif command == "ff":
+                await self._fast_forward(rest.strip())
+            elif command == "history":
+                await self._history(rest.strip())
+            elif command in ("as", "in") and (self.seats or command == "as"):
+                await self._switch(command, rest.strip())
             elif command == "b" and rest:
                 await self._press(rest.strip())
             elif command == "p" and rest:
                 await self._vote(rest.strip())
             elif line:
-                await resolve(self.backend.send_message(self.user_id, line))
+                await resolve(self.backend.send_message(self.user_id, line, self._group()))
                 await self.wait_for_replies()
             else:
                 await self.show_new()
@@ -186,12 +175,46 @@ class TerminalChat:
         return True
 
     # -- actions ------------------------------------------------------------------------
-    async def _fast_forward(self) -> None:
+    async def _fast_forward(self, how_far: str) -> None:
         if self.on_fast_forward is None:
             self.say("(fast-forward is not available here)")
             return
-        self.say(f"(fast-forward) {await self.on_fast_forward()}")
-        await self.wait_for_replies()
+        self.say(f"(fast-forward) {await self.on_fast_forward(how_far)}")
+        await self.wait_for_replies(limit=HISTORY)
+
+    async def _history(self, count: str) -> None:
+        if count and not count.isdigit():
+            raise EmulatorError("use history or history N")
+        for message in (await self._messages())[-int(count or HISTORY) :]:
+            for line in render(message):
+                self.say(line)
+
+    def _group(self) -> int | None:
+        """The group typed in, if not the private chat."""
+        return self.chat_id if self.chat_id != self.user_id else None
+
+    async def _switch(self, command: str, name: str) -> None:
+        """``as`` lists, ``as NAME`` takes that person's seat, ``in group`` (or ``as
+        group``) moves into the group chat as whoever is typing."""
+        if not name:
+            lines = listing(self.seats, self.user_id, self.chat_id) if self.seats else []
+            self.say("\n".join(lines) or "(nobody else here: try attune demo --team)")
+            return
+        seat = find(self.seats, name)
+        if seat is None:
+            raise EmulatorError(f"nobody called {name!r} here; 'as' lists who is")
+        if seat.is_group:
+            self.chat_id = seat.chat_id
+            self.say(f"(in {seat.name}, typing as {self._name(self.user_id)})")
+        elif command == "in":
+            raise EmulatorError("'in' opens a group chat; 'as NAME' becomes a person")
+        else:
+            self.user_id = self.chat_id = seat.chat_id
+            self.say(f"(you are now {seat.name}; this is {seat.name}'s chat with the bot)")
+        await self.show_new(HISTORY)
+
+    def _name(self, chat_id: int) -> str:
+        return next((seat.name for seat in self.seats if seat.chat_id == chat_id), "you")
 
     async def _press(self, spec: str) -> None:
         message, number = await self._button_target(spec)
@@ -203,10 +226,12 @@ class TerminalChat:
             self.say(f"(that button opens {button.get('url') or 'something outside the chat'})")
             return
         self.say(f"(you pressed: {button.get('text', '')})")
-        await resolve(
-            self.backend.press_button(self.user_id, message.message_id, button["callback_data"])
+        query_id = await resolve(
+            self.backend.press_button(
+                self.user_id, message.message_id, button["callback_data"], self._group()
+            )
         )
-        await self.wait_for_replies()
+        await self.wait_for_replies(query_id)
 
     async def _button_target(self, spec: str) -> tuple[StoredMessage, int]:
         """``N`` means the latest message with buttons, ``M.N`` message #M."""
@@ -223,17 +248,24 @@ class TerminalChat:
             number = int(spec)
         except ValueError as exc:
             raise EmulatorError("use b N or b M.N with numbers") from exc
-        latest = with_buttons[-1]
-        if len(with_buttons) > 1:
+        latest, newest = with_buttons[-1], (await self._messages())[-1]
+        if len(with_buttons) > 1 and latest.message_id != newest.message_id:
+            # Messages came after the buttons: say which message the tap goes to.
             self.say(f"(button on message #{latest.message_id}; use b M.N for an older one)")
         return latest, number
 
+    async def _open_polls(self) -> list[StoredMessage]:
+        """Polls in this chat still open that the one typing has not voted in."""
+        found = []
+        for message in await self._messages():
+            if message.poll and message.poll_id and not message.poll.get("is_closed"):
+                state = await resolve(self.backend.poll(message.poll_id))
+                if not state.votes.get(self.user_id):
+                    found.append(message)
+        return found
+
     async def _vote(self, spec: str) -> None:
-        open_polls = [
-            m
-            for m in await self._messages()
-            if m.poll and not m.poll.get("is_closed") and m.poll_id not in self._answered
-        ]
+        open_polls = await self._open_polls()
         if not open_polls:
             raise EmulatorError("no open poll to answer")
         message = open_polls[0]  # in reading order: a lesson's first question comes first
@@ -243,25 +275,38 @@ class TerminalChat:
         except ValueError as exc:
             raise EmulatorError("use p N (or p N,M) with option numbers") from exc
         await resolve(self.backend.answer_poll(self.user_id, message.poll_id, choices))
-        self._answered.add(message.poll_id)
         texts = [message.poll["options"][i]["text"] for i in choices]
         self.say(f"(you answered: {', '.join(texts)})")
+        for line in quiz_outcome(message.poll, choices):
+            self.say(line)
         await self.wait_for_replies()
 
     # -- showing the bot's side ---------------------------------------------------------
     async def _messages(self) -> list[StoredMessage]:
-        found: list[StoredMessage] = await resolve(self.backend.bot_messages(self.user_id))
+        found: list[StoredMessage] = await resolve(self.backend.bot_messages(self.chat_id))
         return found
 
-    async def wait_for_replies(self) -> None:
-        """Wait until the bot has handled the input (showing a typing hint), then show."""
+    async def wait_for_replies(
+        self, query_id: str | None = None, limit: int | None = None
+    ) -> None:
+        """Wait until the bot has handled the input (showing a typing hint), then show
+        what it did: the toast of the button pressed (``query_id``), then new messages
+        (the last ``limit`` of them, if given)."""
         waiting = asyncio.ensure_future(self._settle())
         done, _ = await asyncio.wait({waiting}, timeout=TYPING_AFTER)
         if not done:
             self.say("(bot is typing...)")
         if not await waiting:
             self.say("(no answer from the bot yet)")
-        await self.show_new()
+        if query_id is not None:
+            await self._show_toast(query_id)
+        await self.show_new(limit)
+
+    async def _show_toast(self, query_id: str) -> None:
+        for answer in await resolve(self.backend.callback_answers()):
+            shown = toast(answer) if answer.callback_query_id == query_id else None
+            if shown:
+                self.say(shown)
 
     async def _settle(self) -> bool:
         try:
@@ -274,16 +319,31 @@ class TerminalChat:
     async def _delivered(self) -> None:
         await resolve(self.backend.wait_until_delivered(timeout=self.reply_wait))
 
-    async def show_new(self) -> None:
-        """Print bot messages not shown yet, and ones edited since they were shown."""
+    async def show_new(self, limit: int | None = None) -> None:
+        """Print bot messages not shown yet, and ones edited since they were shown; with
+        ``limit``, only the last ones of many (saying how many were passed over)."""
+        changed = []
         for message in await self._messages():
-            state = (message.edit_date, message.deleted, repr(message.poll))
-            previous = self._shown.get(message.message_id)
-            if previous == state:
-                continue
-            if previous is not None and previous[:2] == state[:2]:
-                self._shown[message.message_id] = state  # only vote counts moved
-                continue
-            self._shown[message.message_id] = state
-            for line in render(message, edited=previous is not None):
+            key, state = (message.chat_id, message.message_id), looks(message)
+            previous = self._shown.get(key)
+            if previous != state:
+                self._shown[key] = state
+                changed.append((message, previous is not None))
+        if limit is not None and len(changed) > limit:
+            self.say(f"({len(changed) - limit} earlier messages; 'history 30' shows them)")
+            changed = changed[-limit:]
+        for message, edited in changed:
+            saved = await self._save_file(message) if not edited else None
+            for line in render(message, edited=edited, saved=saved):
                 self.say(line)
+
+    async def _save_file(self, message: StoredMessage) -> Path | None:
+        """Save the message's file or picture, as the app's download would; where to."""
+        file_id = file_id_of(message)
+        if self.files is None or file_id is None:
+            return None
+        try:
+            download = await resolve(self.backend.download(file_id))
+        except EmulatorError:
+            return None
+        return save(self.files, file_name(message, download), download.data)
