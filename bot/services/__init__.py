@@ -11,6 +11,7 @@ from bot.services.answers import Answers
 from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
 from bot.services.feedback import Feedback
+from bot.services.journal import Journal
 from bot.services.learners import Learners
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
@@ -36,6 +37,7 @@ class Services:
     announcements: Announcements
     safety: Safety
     feedback: Feedback
+    journal: Journal
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -70,4 +72,5 @@ class Services:
             announcements=announcements,
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
+            journal=Journal(db, library, clock),
         )

@@ -35,6 +35,7 @@ from bot.telegram.handlers import (
     commands,
     errors,
     feedback,
+    journal,
     membership,
     onboarding,
     privacy,
@@ -127,7 +128,8 @@ def build_application(
 
 
 FEATURES = (
-    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership
+    onboarding, commands, privacy, feedback, journal, team_actions, announcements, quiz,
+    membership,
 )  # fmt: skip
 
 

@@ -46,6 +46,7 @@ async def tick(context: AttuneContext) -> None:
     due = await asyncio.to_thread(services.announcements.due)
     fanout.start(context, due.sending)
     await _post_held(context, due.held)
+    await asyncio.to_thread(services.journal.forget_expired)
 
 
 async def checkpoint(context: AttuneContext) -> None:

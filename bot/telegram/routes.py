@@ -28,6 +28,7 @@ from bot.limits import CALLBACK_DATA_BYTES
 
 SETTING_STEPS = ("tracks", "time", "zone", "days")
 FEEDBACK = "feedback"
+JOURNAL = "journal"
 
 
 class RouteTooLong(ValueError):
@@ -517,11 +518,37 @@ class AwaitFeedback:
     """A report of an error in a lesson, for the operators."""
 
 
-Awaiting = AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
+@dataclass(frozen=True, slots=True)
+class AwaitJournal:
+    """A private note for the journal (/journal with nothing after it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitReflection:
+    """A reflection on the lesson of delivery ``delivery_id``, for the journal."""
+
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitPracticeNote:
+    """A line on how the practice from delivery ``delivery_id``'s lesson went."""
+
+    delivery_id: int
+
+
+Awaiting = (
+    AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
+    | AwaitJournal | AwaitReflection | AwaitPracticeNote
+)  # fmt: skip
+# What a note for the journal answers: /cancel leaves it, and it is saved only once clean.
+JOURNAL_ANSWERS = (AwaitJournal, AwaitReflection, AwaitPracticeNote)
 _AWAITING_PREFIXES: dict[str, Callable[[int], Awaiting]] = {
     "announce": AwaitAnnouncement,
     "schedule": AwaitScheduleTime,
     "rename": AwaitTeamName,
+    "reflect": AwaitReflection,
+    "tried": AwaitPracticeNote,
 }
 
 
@@ -538,6 +565,12 @@ def awaiting_text(awaiting: Awaiting) -> str:
             return f"rename:{team_id}"
         case AwaitFeedback():
             return FEEDBACK
+        case AwaitJournal():
+            return JOURNAL
+        case AwaitReflection(delivery_id):
+            return f"reflect:{delivery_id}"
+        case AwaitPracticeNote(delivery_id):
+            return f"tried:{delivery_id}"
     raise TypeError(f"not an awaited answer: {awaiting!r}")
 
 
@@ -549,6 +582,8 @@ def awaiting(stored: str | None) -> Awaiting | None:
         return AwaitSetting(stored)
     if stored == FEEDBACK:
         return AwaitFeedback()
+    if stored == JOURNAL:
+        return AwaitJournal()
     head, _, number = stored.partition(":")
     make, value = _AWAITING_PREFIXES.get(head), _id(number)
     return make(value) if make is not None and value is not None else None
@@ -556,6 +591,5 @@ def awaiting(stored: str | None) -> Awaiting | None:
 
 def is_cancellable(waiting: Awaiting | None) -> bool:
     """/cancel leaves these; setup steps are left by finishing or by /settings."""
-    return isinstance(
-        waiting, AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
-    )
+    cancellable = (AwaitAnnouncement, AwaitScheduleTime, AwaitTeamName, AwaitFeedback)
+    return isinstance(waiting, (*cancellable, *JOURNAL_ANSWERS))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import select
+from sqlmodel import select as select_rows
 
 from bot.services.announcements import Content
+from bot.store.models import Delivery, PracticeCommitment
 from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import learner
@@ -25,7 +27,8 @@ def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
 
 
 async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
-    """A learner with lessons, answers, a team, a challenge and a challenge choice."""
+    """A learner with lessons, answers, a team, a challenge and a challenge choice, a
+    journal entry kept for 90 days and a practice they said they would try."""
     learner(h, user_id, name)
     services = h.services
     assert services is not None
@@ -34,6 +37,18 @@ async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     services.challenges.choose(user_id, challenge.id)
     await h.say(user_id, "/today")
     await h.answer_quiz(user_id)
+    services.journal.keep(user_id, 90)
+    services.journal.write(user_id, "Slowed down before the hard question.")
+    with services.db.session() as session:
+        [delivery] = session.exec(
+            select_rows(Delivery).where(Delivery.learner_id == user_id)
+        ).all()
+        session.add(
+            PracticeCommitment(
+                learner_id=user_id, delivery_id=delivery.id, lesson_id=delivery.lesson_id,
+                committed_on=delivery.local_date, created_at=delivery.created_at,
+            )
+        )  # fmt: skip
 
 
 def in_each_others_teams_with_announcements(h: Harness) -> None:

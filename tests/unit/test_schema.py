@@ -81,7 +81,7 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
             "INSERT INTO membership (team_id, learner_id, role, state, show_name) VALUES "
             "(3, 1, 'member', 'pending', 0)"
         ))  # fmt: skip
-    assert schema.upgrade(engine) == head_revision() == "0003"
+    assert schema.upgrade(engine) == head_revision() == "0005"
     with engine.connect() as connection:
         row = connection.execute(
             text("SELECT parts_sent, part_in_flight, uncertain FROM delivery WHERE id = 5")

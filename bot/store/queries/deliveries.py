@@ -57,6 +57,14 @@ def latest_lesson_id(session: Session, learner_id: int) -> str | None:
     ).first()
 
 
+def lesson_of_delivery(session: Session, learner_id: int, delivery_id: int) -> str | None:
+    """The lesson of one of the learner's deliveries (``None``: not theirs, or gone)."""
+    query = select(Delivery.lesson_id).where(
+        Delivery.id == delivery_id, Delivery.learner_id == learner_id
+    )
+    return session.exec(query).first()
+
+
 def last_served_day(session: Session, learner_id: int) -> date | None:
     """The latest local day this learner was served (none is served twice)."""
     query = select(func.max(Delivery.local_date)).where(Delivery.learner_id == learner_id)

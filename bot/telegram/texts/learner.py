@@ -82,8 +82,8 @@ STOPPED = (
     "Send /start whenever you want to pick up again."
 )
 CONFIRM_DELETE = (
-    "This deletes everything Attune stores about you: your settings, lessons, answers "
-    "and streaks. It cannot be undone. (Messages already in this chat stay in Telegram; "
+    "This deletes everything Attune stores about you: your settings, lessons, answers, "
+    "streaks and journal. It cannot be undone. (Messages already in this chat stay in Telegram; "
     "you can clear the chat yourself.)"
 )
 DELETED = "Done: everything Attune stored about you is deleted. Send /start to begin again."
@@ -330,6 +330,7 @@ HELP_COMMANDS = (
     "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
+    "/journal: private notes, only for you\n"
     "/feedback: report an error in a lesson\n"
     "/about: what Attune is"
 )
@@ -358,6 +359,7 @@ COMMANDS = (
     ("resume", "Resume lessons"),
     ("help", "Commands and crisis resources"),
     ("about", "What Attune is"),
+    ("journal", "Private notes and reflections"),
     ("feedback", "Report an error in a lesson"),
     ("tracks", "Choose tracks"),
     ("time", "Set the delivery time"),
