@@ -61,6 +61,8 @@ class Settings:
     tick_seconds: float = 20.0
     heartbeat_file: Path = Path("data/heartbeat")
     announcement_cap: int = 3
+    # Lesson days between "I'll try it" and the question whether it was tried.
+    practice_follow_up_days: int = 3
 
     @classmethod
     def from_env(
@@ -79,6 +81,9 @@ class Settings:
             tick_seconds=_tick_seconds(env.get("ATTUNE_TICK_SECONDS", "20")),
             heartbeat_file=Path(env.get("ATTUNE_HEARTBEAT_FILE", "").strip() or "data/heartbeat"),
             announcement_cap=_announcement_cap(env.get("ATTUNE_ANNOUNCEMENTS_PER_DAY", "3")),
+            practice_follow_up_days=_follow_up_days(
+                env.get("ATTUNE_PRACTICE_FOLLOW_UP_DAYS", "3")
+            ),
         )
 
     @staticmethod
@@ -161,6 +166,13 @@ def _announcement_cap(raw: str) -> int:
     raw = raw.strip()
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 100:
         raise ConfigError("ATTUNE_ANNOUNCEMENTS_PER_DAY must be a whole number from 1 to 100")
+    return int(raw)
+
+
+def _follow_up_days(raw: str) -> int:
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 30:
+        raise ConfigError("ATTUNE_PRACTICE_FOLLOW_UP_DAYS must be a whole number from 1 to 30")
     return int(raw)
 
 

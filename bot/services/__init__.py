@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.content.model import Library
+from bot.learning.practice import FOLLOW_UP_AFTER
 from bot.services.announcements import Announcements
 from bot.services.answers import Answers
 from bot.services.challenges import Challenges
@@ -13,6 +14,7 @@ from bot.services.delivery import Deliveries
 from bot.services.feedback import Feedback
 from bot.services.journal import Journal
 from bot.services.learners import Learners
+from bot.services.practice import Practice
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.services.safety import Safety
@@ -38,6 +40,7 @@ class Services:
     safety: Safety
     feedback: Feedback
     journal: Journal
+    practice: Practice
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -53,6 +56,7 @@ class Services:
         *,
         admins: frozenset[int] = frozenset(),
         announcement_cap: int = 3,
+        follow_up_after: int = FOLLOW_UP_AFTER,
     ) -> Services:
         """Wire the services together."""
         announcements = Announcements(
@@ -73,4 +77,5 @@ class Services:
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
             journal=Journal(db, library, clock),
+            practice=Practice(db, library, clock, follow_up_after),
         )

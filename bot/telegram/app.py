@@ -38,6 +38,7 @@ from bot.telegram.handlers import (
     journal,
     membership,
     onboarding,
+    practice,
     privacy,
     quiz,
     team_actions,
@@ -72,6 +73,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         clock,
         admins=settings.admin_ids,
         announcement_cap=settings.announcement_cap,
+        follow_up_after=settings.practice_follow_up_days,
     )
 
 
@@ -128,8 +130,8 @@ def build_application(
 
 
 FEATURES = (
-    onboarding, commands, privacy, feedback, journal, team_actions, announcements, quiz,
-    membership,
+    onboarding, commands, privacy, feedback, journal, practice, team_actions, announcements,
+    quiz, membership,
 )  # fmt: skip
 
 

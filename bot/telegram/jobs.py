@@ -15,6 +15,7 @@ from bot.services.announcements import Held
 from bot.services.delivery import Outgoing
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
+from bot.telegram.keyboards import follow_up_keyboard
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.lessons import in_flight, send_outgoing
@@ -40,6 +41,7 @@ async def tick(context: AttuneContext) -> None:
         if not batch:
             break
         await _send_all(context, batch)
+        await _ask_follow_ups(context, batch)
         if len(batch) < CLAIM_BATCH:
             break
     await _post_challenge_news(context)
@@ -75,6 +77,15 @@ async def _post_challenge_news(context: AttuneContext) -> None:
     for item in digests:
         if item.group_chat_id is not None:
             await _post(context, item.group_chat_id, texts.group_digest(item))
+
+
+async def _ask_follow_ups(context: AttuneContext, batch: list[Outgoing]) -> None:
+    """After a batch of lessons: "did you try it?" to those whose practice is due now."""
+    learners = [outgoing.learner_id for outgoing in batch]
+    due = await asyncio.to_thread(context.services.practice.due_follow_ups, learners)
+    for item in due:
+        keyboard = follow_up_keyboard(item.practice.delivery_id)
+        await _post(context, item.chat_id, texts.follow_up(item.practice), keyboard)
 
 
 async def _post_held(context: AttuneContext, held: list[Held]) -> None:

@@ -262,11 +262,49 @@ class AnnouncementAction:
     announcement_id: int
 
 
+# -- practice and reflection ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TryPractice:
+    """ "I'll try it" under the practice of delivery ``delivery_id``'s lesson."""
+
+    delivery_id: int
+
+
+class Outcome(StrEnum):
+    TRIED = "t"
+    NOT_YET = "n"
+    NO_FIT = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeOutcome:
+    """The answer to the follow-up: tried it, not yet, or it doesn't fit my work."""
+
+    outcome: Outcome
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkipPracticeNote:
+    """No note on how the practice went."""
+
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reflect:
+    """Write a reflection on delivery ``delivery_id``'s lesson, or skip it."""
+
+    delivery_id: int
+    write: bool
+
+
 Route = (
     PickTrack | TracksDone | TrackInfo | PickTime | PickZone | PickDays | ToggleDay
     | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
     | ConfirmAdmin | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart
     | FollowChallenge | AnnounceTo | AnnouncementAction | MembersPage | JoinOrg
+    | TryPractice | PracticeOutcome | SkipPracticeNote | Reflect
 )  # fmt: skip
 
 
@@ -328,6 +366,14 @@ def _encode(route: Route) -> str:
             return f"an:t:{audience}"
         case AnnouncementAction(op, announcement_id):
             return f"an:{op.value}:{announcement_id}"
+        case TryPractice(delivery_id):
+            return f"pf:c:{delivery_id}"
+        case PracticeOutcome(outcome, delivery_id):
+            return f"pf:{outcome.value}:{delivery_id}"
+        case SkipPracticeNote(delivery_id):
+            return f"pf:s:{delivery_id}"
+        case Reflect(delivery_id, write):
+            return f"rf:{'w' if write else 's'}:{delivery_id}"
     raise TypeError(f"not a route: {route!r}")
 
 
@@ -464,6 +510,25 @@ def _read_announcement(rest: str) -> Route | None:
     return AnnouncementAction(op, value) if op else None
 
 
+def _read_practice(rest: str) -> Route | None:
+    kind, _, number = rest.partition(":")
+    delivery_id = _id(number)
+    if delivery_id is None:
+        return None
+    if kind == "c":
+        return TryPractice(delivery_id)
+    if kind == "s":
+        return SkipPracticeNote(delivery_id)
+    outcome = _choice(Outcome, kind)
+    return PracticeOutcome(outcome, delivery_id) if outcome else None
+
+
+def _read_reflect(rest: str) -> Route | None:
+    kind, _, number = rest.partition(":")
+    delivery_id = _id(number)
+    return Reflect(delivery_id, kind == "w") if delivery_id and kind in ("w", "s") else None
+
+
 _READERS: dict[str, Callable[[str], Route | None]] = {
     "tr": _read_track,
     "ti": lambda rest: TrackInfo(rest),
@@ -481,6 +546,8 @@ _READERS: dict[str, Callable[[str], Route | None]] = {
     "an": _read_announcement,
     "mp": _read_members_page,
     "og": _read_org,
+    "pf": _read_practice,
+    "rf": _read_reflect,
 }
 
 

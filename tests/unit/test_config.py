@@ -113,3 +113,11 @@ def test_attune_run_refuses_invalid_lessons(tmp_path: Path) -> None:
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "lessons" in capsys.readouterr().out
+
+
+def test_practice_follow_up_days_are_configurable_within_reason() -> None:
+    assert Settings.from_env({}).practice_follow_up_days == 3
+    assert Settings.from_env({"ATTUNE_PRACTICE_FOLLOW_UP_DAYS": "5"}).practice_follow_up_days == 5
+    for bad in ("0", "31", "three", "-1"):
+        with pytest.raises(ConfigError, match="ATTUNE_PRACTICE_FOLLOW_UP_DAYS"):
+            Settings.from_env({"ATTUNE_PRACTICE_FOLLOW_UP_DAYS": bad})

@@ -133,13 +133,18 @@ async def show_board(context: AttuneContext, chat_id: int, user_id: int, team_id
     yours, keyboard = view.yours, None
     if yours is not None and not yours.counts_here:
         keyboard = kb.counting_keyboard(((yours.challenge_id, view.challenge.team_name),))
-    await steps.say(context, chat_id, texts.board(view), keyboard)
+    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
+    await steps.say(context, chat_id, texts.board(view) + shares, keyboard)
 
 
 async def show_stats(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """Per-day and per-member progress (facilitators only)."""
     view = context.services.challenges.stats(user_id, team_id)
-    await steps.say(context, chat_id, texts.team_stats(view) if view else texts.NO_CHALLENGE_YET)
+    if view is None:
+        await steps.say(context, chat_id, texts.NO_CHALLENGE_YET)
+        return
+    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
+    await steps.say(context, chat_id, texts.team_stats(view) + shares)
 
 
 async def send_export(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:

@@ -7,8 +7,8 @@ from functools import partial
 from telegram import Update
 from telegram.ext import PollAnswerHandler
 
-from bot.telegram import texts
 from bot.telegram.context import AttuneApplication, AttuneContext
+from bot.telegram.handlers import practice
 from bot.telegram.writes import short_write
 
 
@@ -23,7 +23,7 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
     )
     result = await short_write(services.db, record)
     if result.completed is not None and result.chat_id is not None:
-        await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
+        await practice.close_day(context, result.chat_id, result.completed)
 
 
 def register(application: AttuneApplication) -> None:
