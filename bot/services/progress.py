@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlmodel import Session
+
+from bot.learning.heatmap import Calendar, build_calendar
 from bot.learning.schedule import local_date
 from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
@@ -58,3 +62,25 @@ class Progress(Service):
             for t in sorted(shown, key=lambda t: self.library.tracks[t].order)
         )
         return ProgressReport(streak, tracks, answers, correct)
+
+    def calendar(self, learner_id: int) -> Calendar | None:
+        """The last twelve weeks, day by day, for the /progress picture."""
+        now = self.clock.now()
+        with self.db.session() as session:
+            learner = session.get(Learner, learner_id)
+            if learner is None:
+                return None
+            days = scheduled_days(session, learner_id)
+            reviewed = self.reviewed_days(session, learner_id)
+        today = local_date(now, learner.zone or "UTC")
+        return build_calendar(
+            days, today, paused_today=learner.status == "paused", reviewed=reviewed
+        )
+
+    def reviewed_days(self, session: Session, learner_id: int) -> frozenset[date]:
+        """The learner's local dates with answered review questions.
+
+        Empty until spaced review stores its answers: the review feature fills this in
+        (the calendar already draws those days as "reviewed").
+        """
+        return frozenset()

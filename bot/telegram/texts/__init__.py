@@ -162,6 +162,10 @@ from bot.telegram.texts.learner import (
     welcome_back,
     which_zone,
 )
+from bot.telegram.texts.pictures import (
+    CALENDAR_CAPTION,
+    completion_caption,
+)
 from bot.telegram.texts.practice import (
     ASK_REFLECTION,
     NO_FIT_BUTTON,
@@ -270,6 +274,7 @@ __all__ = [
     "BAD_PAUSE",
     "BAD_TIME",
     "BAD_ZONE",
+    "CALENDAR_CAPTION",
     "CANCEL_BUTTON",
     "CANCEL_IT_BUTTON",
     "CHALLENGE_USAGE",
@@ -387,6 +392,7 @@ __all__ = [
     "closes_with_you",
     "code_rotated",
     "committed",
+    "completion_caption",
     "confirm_close",
     "confirm_later",
     "confirm_new_code",
