@@ -7,13 +7,19 @@ from datetime import date
 
 from sqlmodel import Session
 
+from bot.learning.curriculum import finishes_track
 from bot.learning.heatmap import Calendar, build_calendar
 from bot.learning.schedule import local_date
 from bot.learning.streaks import Streak, compute_streak
 from bot.services.base import Service
 from bot.store.models import Learner
 from bot.store.queries.answers import answer_totals
-from bot.store.queries.deliveries import lessons_completed_by_track, scheduled_days
+from bot.store.queries.deliveries import (
+    completed_lesson_ids,
+    lesson_of_delivery,
+    lessons_completed_by_track,
+    scheduled_days,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +40,16 @@ class ProgressReport:
     tracks: tuple[TrackProgress, ...]
     answers: int
     correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrackFinished:
+    """A track just finished: its title and length, and what to consider next."""
+
+    title: str
+    lessons: int
+    next_tracks: tuple[str, ...]  # titles of tracks not chosen yet, in menu order
+    more_chosen: bool  # the learner still has unfinished chosen tracks
 
 
 class Progress(Service):
@@ -62,6 +78,30 @@ class Progress(Service):
             for t in sorted(shown, key=lambda t: self.library.tracks[t].order)
         )
         return ProgressReport(streak, tracks, answers, correct)
+
+    def finished_track(self, learner_id: int, delivery_id: int) -> TrackFinished | None:
+        """The track this completed delivery finished, if it finished one just now."""
+        with self.db.session() as session:
+            learner = session.get(Learner, learner_id)
+            lesson_id = lesson_of_delivery(session, learner_id, delivery_id)
+            if learner is None or lesson_id not in self.library.lessons:
+                return None
+            before = completed_lesson_ids(session, learner_id, delivery_id)
+        track = self.library.tracks.get(self.library.lessons[lesson_id].track_id)
+        if track is None or not finishes_track(track.lesson_ids, before, lesson_id):
+            return None
+        done = before | {lesson_id}
+        chosen = [t for t in learner.tracks.split(",") if t in self.library.tracks]
+        unfinished = [
+            t for t in self.library.ordered_tracks()
+            if not set(t.lesson_ids) <= done
+        ]  # fmt: skip
+        return TrackFinished(
+            track.title,
+            len(track.lesson_ids),
+            tuple(t.title for t in unfinished if t.id not in chosen)[:3],
+            any(t.id in chosen for t in unfinished),
+        )
 
     def calendar(self, learner_id: int) -> Calendar | None:
         """The last twelve weeks, day by day, for the /progress picture."""

@@ -99,6 +99,16 @@ def lessons_completed_by_track(session: Session, learner_id: int) -> dict[str, i
     return dict(rows)
 
 
+def completed_lesson_ids(session: Session, learner_id: int, excluding: int) -> set[str]:
+    """Lessons the learner completed on any delivery but ``excluding`` (a delivery id)."""
+    query = select(Delivery.lesson_id).where(
+        Delivery.learner_id == learner_id,
+        col(Delivery.completed_at).is_not(None),
+        Delivery.id != excluding,
+    )
+    return set(session.exec(query).all())
+
+
 _HISTORY = select(
     col(Delivery.local_date), col(Delivery.completed_at), col(Delivery.excused)
 ).where(Delivery.learner_id == bindparam("learner_id"))

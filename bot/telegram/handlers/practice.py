@@ -22,8 +22,11 @@ OUTCOMES = {
 }
 
 
-async def close_day(context: AttuneContext, chat_id: int, summary: DaySummary) -> None:
-    """The close of the day with its practice offered, then the reflection prompt."""
+async def close_day(
+    context: AttuneContext, chat_id: int, learner_id: int, summary: DaySummary
+) -> None:
+    """The close of the day with its practice offered, a finished track marked, then the
+    reflection prompt."""
     closing = texts.day_complete(summary)
     lesson = context.services.library.lessons.get(summary.lesson_id)
     if lesson is None or not summary.delivery_id:
@@ -32,6 +35,9 @@ async def close_day(context: AttuneContext, chat_id: int, summary: DaySummary) -
     offer = texts.practice_offer(lesson, context.services.practice.after)
     keyboard = keyboards.practice_offer_keyboard(summary.delivery_id)
     await steps.say(context, chat_id, f"{closing}\n\n{offer}", keyboard)
+    finished = context.services.progress.finished_track(learner_id, summary.delivery_id)
+    if finished is not None:
+        await steps.say(context, chat_id, texts.track_finished(finished))
     if lesson.reflect:
         reflect = keyboards.reflect_keyboard(summary.delivery_id)
         await steps.say(context, chat_id, texts.reflect_prompt(lesson), reflect)

@@ -23,7 +23,7 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
     )
     result = await short_write(services.db, record)
     if result.completed is not None and result.chat_id is not None:
-        await practice.close_day(context, result.chat_id, result.completed)
+        await practice.close_day(context, result.chat_id, answer.user.id, result.completed)
 
 
 def register(application: AttuneApplication) -> None:

@@ -78,6 +78,9 @@ from bot.telegram.texts.buttons import (
     start_button,
     whole_track_button,
 )
+from bot.telegram.texts.closing import (
+    track_finished,
+)
 from bot.telegram.texts.common import (
     NEED_START,
     NOT_SET_UP,
@@ -463,6 +466,7 @@ __all__ = [
     "team_created",
     "team_renamed",
     "team_stats",
+    "track_finished",
     "track_info",
     "tried_shares",
     "unknown_command",

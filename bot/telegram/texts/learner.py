@@ -218,7 +218,7 @@ def lesson_message(
     parts = []
     if lesson.content_note:
         parts.append(f"<i>Content note: {esc(lesson.content_note)}</i>")
-    label = label or ("Review" if review else esc(track_title))
+    label = label or (f"Review · {esc(track_title)}" if review else esc(track_title))
     parts.append(f"<b>{esc(lesson.title)}</b>\n<i>{label}</i>")
     parts.append(esc(lesson.body))
     parts.append(f"<b>Try this:</b> {esc(lesson.try_this)}")
