@@ -27,7 +27,7 @@ async def close_day(
 ) -> None:
     """The close of the day with its practice offered, a finished track marked, then the
     reflection prompt."""
-    closing = texts.day_complete(summary)
+    closing = texts.day_complete(summary, learner_id)
     lesson = context.services.library.lessons.get(summary.lesson_id)
     if lesson is None or not summary.delivery_id:
         await steps.say(context, chat_id, closing)

@@ -79,6 +79,8 @@ from bot.telegram.texts.buttons import (
     whole_track_button,
 )
 from bot.telegram.texts.closing import (
+    CLOSING_LINES,
+    closing_line,
     track_finished,
 )
 from bot.telegram.texts.common import (
@@ -288,6 +290,7 @@ __all__ = [
     "CHOOSE_TEAM",
     "CHOOSE_TRACK",
     "CLOSE_TEAM_BUTTON",
+    "CLOSING_LINES",
     "COMMANDS",
     "CONFIRM_CLOSE_BUTTON",
     "CONFIRM_DELETE",
@@ -393,6 +396,7 @@ __all__ = [
     "choose_start",
     "choose_team",
     "closes_with_you",
+    "closing_line",
     "code_rotated",
     "committed",
     "completion_caption",

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.services.progress import TrackFinished
 from bot.telegram.texts.common import esc, plural
+
+# The last line of a finished lesson day. Several, so no single stock sentence sits under
+# every lesson; none says "today" (a late answer closes an earlier day) and none asks for
+# more: our readers are clinicians at risk of burnout.
+CLOSING_LINES = (
+    "Trying to recall, right or wrong, is what makes it stick. See you next time.",
+    "A wrong answer followed by its explanation is some of the best learning there is. "
+    "Until next time.",
+    "Small and often is how this works, and this was one of those small times. Take care.",
+    "That's the learning done; the rest of the day is yours.",
+    "Recalling before rereading is the part that does the work. Go gently.",
+    "Thank you for making room for this in a full day. See you on your next lesson day.",
+    "Whatever else is going on, this part is done. Look after yourself too.",
+)
+
+
+def closing_line(learner_id: int, lesson_day: date) -> str:
+    """One of ``CLOSING_LINES``: the same for a learner and day however often it is
+    asked, different on consecutive days, and learners start at different lines."""
+    return CLOSING_LINES[(learner_id + lesson_day.toordinal()) % len(CLOSING_LINES)]
 
 
 def track_finished(finished: TrackFinished) -> str:

@@ -13,6 +13,7 @@ from bot.services.answers import DaySummary
 from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
+from bot.telegram.texts.closing import closing_line
 from bot.telegram.texts.common import PRIVACY, SCOPE, days_label, esc, plural, when
 from bot.telegram.texts.safety import crisis_block
 
@@ -229,14 +230,14 @@ def lesson_message(
     return "\n\n".join(parts)
 
 
-def day_complete(summary: DaySummary) -> str:
-    """Warm close of the day: effort counts, not score."""
+def day_complete(summary: DaySummary, learner_id: int = 0) -> str:
+    """Warm close of the day: effort counts, not score; the last line varies by learner
+    and day (``closing_line``)."""
     streak = summary.streak
     lines = [
         f"{lesson_day_done(summary.lesson_day, summary.today)}: "
         f"<b>{esc(summary.lesson_title)}</b>.",
-        f"You answered {_questions(summary.total)} and got {summary.correct} right. "
-        "Trying to recall is what makes it stick, right or wrong.",
+        f"You answered {_questions(summary.total)} and got {summary.correct} right.",
     ]
     if summary.correct < summary.total:
         lines.append("Each quiz's explanation (the 💡 under it) says why the answer holds.")
@@ -244,7 +245,7 @@ def day_complete(summary: DaySummary) -> str:
         lines.append(f"Streak: <b>{plural(streak.current, 'lesson day')}</b>.")
     if streak.current and streak.current % REST_DAY_EVERY == 0:
         lines.append("You've earned a rest day: if a day gets away from you, it's covered.")
-    lines.append("See you next time.")
+    lines.append(closing_line(learner_id, summary.lesson_day))
     return "\n".join(lines)
 
 
