@@ -73,6 +73,8 @@ class Settings:
     # polling serves no HTTP and webhook mode uses ``DEFAULT_LISTEN``.
     listen: tuple[str, int] | None = None
     paid_broadcast: bool = False
+    # Lesson days between "I'll try it" and the question whether it was tried.
+    practice_follow_up_days: int = 3
 
     @classmethod
     def from_env(
@@ -97,6 +99,9 @@ class Settings:
             webhook_secret=_webhook_secret(env.get("ATTUNE_WEBHOOK_SECRET", ""), webhook_url),
             listen=_listen(env.get("ATTUNE_LISTEN", "").strip()),
             paid_broadcast=_flag("ATTUNE_PAID_BROADCAST", env.get("ATTUNE_PAID_BROADCAST", "")),
+            practice_follow_up_days=_follow_up_days(
+                env.get("ATTUNE_PRACTICE_FOLLOW_UP_DAYS", "3")
+            ),
         )
 
     @staticmethod
@@ -254,6 +259,13 @@ def _review_retention(raw: str) -> float:
     if not 0.7 <= value <= 0.97:
         raise ConfigError("ATTUNE_REVIEW_RETENTION must be between 0.7 and 0.97")
     return value
+
+
+def _follow_up_days(raw: str) -> int:
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 30:
+        raise ConfigError("ATTUNE_PRACTICE_FOLLOW_UP_DAYS must be a whole number from 1 to 30")
+    return int(raw)
 
 
 class RedactingFilter(logging.Filter):

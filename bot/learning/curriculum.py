@@ -6,7 +6,7 @@ every chosen lesson has been taught, the least recently seen one returns as a re
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -59,3 +59,17 @@ def _least_recent(
     candidates = [(lid, t) for t in tracks for lid in track_lessons[t]]
     lesson_id, track_id = min(candidates, key=lambda c: last_seen.get(c[0], -1))
     return Pick(lesson_id, track_id, review=True)
+
+
+def finishes_track(
+    track_lessons: Sequence[str], completed_before: Collection[str], lesson_id: str
+) -> bool:
+    """Does completing ``lesson_id`` now complete its track for the first time?
+
+    ``completed_before`` are the lesson ids the learner had completed before this one.
+    A lesson sent before but left unanswered, completed later as a review, counts when it
+    is completed: finishing is about every lesson done, not the order they came in.
+    """
+    if lesson_id not in track_lessons or lesson_id in completed_before:
+        return False
+    return all(other in completed_before for other in track_lessons if other != lesson_id)

@@ -42,7 +42,17 @@ def compute_streak(days: Iterable[ScheduledDay], today: date) -> Streak:
     ``today`` is the learner's local date: a day on or after it that is not yet complete
     is still open, so it neither counts nor breaks anything.
     """
+    return _replay(days, today)[0]
+
+
+def rest_covered(days: Iterable[ScheduledDay], today: date) -> frozenset[date]:
+    """The missed days a rest day covered (the progress calendar shows them as rest)."""
+    return _replay(days, today)[1]
+
+
+def _replay(days: Iterable[ScheduledDay], today: date) -> tuple[Streak, frozenset[date]]:
     current = best = rest = completed = 0
+    covered: set[date] = set()
     for day in sorted(days, key=lambda d: d.local_date):
         if day.excused:
             continue
@@ -55,7 +65,8 @@ def compute_streak(days: Iterable[ScheduledDay], today: date) -> Streak:
             continue
         elif rest:
             rest -= 1
+            covered.add(day.local_date)
         else:
             current = 0
         best = max(best, current)
-    return Streak(current, best, rest, completed)
+    return Streak(current, best, rest, completed), frozenset(covered)

@@ -8,12 +8,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
 from bot.content.model import Library
+from bot.learning.practice import FOLLOW_UP_AFTER
 from bot.services.announcements import Announcements
 from bot.services.answers import Answers
 from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
 from bot.services.feedback import Feedback
+from bot.services.journal import Journal
 from bot.services.learners import Learners
+from bot.services.practice import Practice
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.services.reviews import Reviews
@@ -43,6 +46,8 @@ class Services:
     feedback: Feedback
     reviews: Reviews
     updates: Updates
+    journal: Journal
+    practice: Practice
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -71,6 +76,7 @@ class Services:
         admins: frozenset[int] = frozenset(),
         announcement_cap: int = 3,
         review_retention: float = 0.9,
+        follow_up_after: int = FOLLOW_UP_AFTER,
     ) -> Services:
         """Wire the services together."""
         announcements = Announcements(
@@ -92,4 +98,6 @@ class Services:
             feedback=Feedback(db, library, clock, operators=admins),
             reviews=Reviews(db, library, clock, retention=review_retention),
             updates=Updates(db, library, clock),
+            journal=Journal(db, library, clock),
+            practice=Practice(db, library, clock, follow_up_after),
         )

@@ -59,6 +59,8 @@ class DaySummary:
     review: bool
     lesson_day: date
     today: date
+    lesson_id: str = ""
+    delivery_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,4 +160,6 @@ class Answers(Service):
             found.review,
             found.local_date,
             today,
+            lesson.id,
+            found.delivery_id,
         )

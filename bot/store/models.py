@@ -281,6 +281,56 @@ class ProcessedUpdate(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_instant(index=True))
 
 
+class JournalEntry(SQLModel, table=True):
+    """A learner's private note (a reflection, or how a practice went).
+
+    Only its author ever reads it: no team view or facilitator export looks here. It is
+    checked for client identifiers before it is saved, and may carry an expiry.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    text: str = Field(max_length=1000)
+    # note (typed with /journal), reflection (a lesson's prompt) or practice (after trying
+    # a lesson's practice)
+    kind: str = Field(default="note", max_length=16)
+    lesson_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(sa_column=_instant())
+    expires_at: datetime | None = Field(
+        default=None, sa_column=_instant(nullable=True, index=True)
+    )
+
+
+class JournalKeep(SQLModel, table=True):
+    """How many days a learner's journal entries are kept (no row: until deleted)."""
+
+    learner_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("learner.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    days: int
+
+
+class PracticeCommitment(SQLModel, table=True):
+    """A learner said they would try a lesson's practice; later we ask how it went.
+
+    ``state``: committed, asked (the follow-up went out), then tried, not_yet or no_fit.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    learner_id: int = Field(sa_column=_learner_fk())
+    delivery_id: int = Field(foreign_key="delivery.id", unique=True, ondelete="CASCADE")
+    lesson_id: str = Field(max_length=64)
+    committed_on: date
+    challenge_id: int | None = Field(
+        default=None, foreign_key="challenge.id", index=True, ondelete="SET NULL"
+    )
+    state: str = Field(default="committed", max_length=16, index=True)
+    created_at: datetime = Field(sa_column=_instant())
+    answered_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
 class _Saved(Protocol):
     @property
     def id(self) -> int | None: ...

@@ -42,8 +42,10 @@ from bot.telegram.handlers import (
     commands,
     errors,
     feedback,
+    journal,
     membership,
     onboarding,
+    practice,
     privacy,
     quiz,
     reviews,
@@ -82,6 +84,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         admins=settings.admin_ids,
         announcement_cap=settings.announcement_cap,
         review_retention=settings.review_retention,
+        follow_up_after=settings.practice_follow_up_days,
     )
 
 
@@ -141,8 +144,8 @@ def build_application(
 
 
 FEATURES = (
-    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership,
-    reviews,
+    onboarding, commands, privacy, feedback, journal, practice, team_actions, announcements,
+    quiz, membership, reviews,
 )  # fmt: skip
 
 

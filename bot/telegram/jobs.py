@@ -16,6 +16,7 @@ from bot.services.delivery import Outgoing
 from bot.services.reviews import ReviewBlock
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
+from bot.telegram.keyboards import follow_up_keyboard
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending import reviews as review_sending
 from bot.telegram.sending.group_commit import GroupCommit
@@ -48,6 +49,7 @@ async def tick(context: AttuneContext) -> None:
         lessons = [(outgoing.learner_id, outgoing.lesson.id) for outgoing in batch]
         reviews = await asyncio.to_thread(services.reviews.after_lessons, lessons)
         await _send_all(context, batch, reviews)
+        await _ask_follow_ups(context, batch)
         if len(batch) < CLAIM_BATCH:
             break
     await _post_challenge_news(context)
@@ -55,6 +57,7 @@ async def tick(context: AttuneContext) -> None:
     fanout.start(context, due.sending)
     await _post_held(context, due.held)
     await asyncio.to_thread(services.updates.prune)
+    await asyncio.to_thread(services.journal.forget_expired)
 
 
 async def checkpoint(context: AttuneContext) -> None:
@@ -83,6 +86,15 @@ async def _post_challenge_news(context: AttuneContext) -> None:
     for item in digests:
         if item.group_chat_id is not None:
             await _post(context, item.group_chat_id, texts.group_digest(item))
+
+
+async def _ask_follow_ups(context: AttuneContext, batch: list[Outgoing]) -> None:
+    """After a batch of lessons: "did you try it?" to those whose practice is due now."""
+    learners = [outgoing.learner_id for outgoing in batch]
+    due = await asyncio.to_thread(context.services.practice.due_follow_ups, learners)
+    for item in due:
+        keyboard = follow_up_keyboard(item.practice.delivery_id)
+        await _post(context, item.chat_id, texts.follow_up(item.practice), keyboard)
 
 
 async def _post_held(context: AttuneContext, held: list[Held]) -> None:

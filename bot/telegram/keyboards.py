@@ -161,3 +161,41 @@ def cancel_scheduled_keyboard(announcement_id: int) -> InlineKeyboardMarkup:
     """Under a scheduled announcement in /announcements."""
     route = routes.AnnouncementAction(routes.DraftOp.CANCEL_SCHEDULED, announcement_id)
     return InlineKeyboardMarkup([[button(texts.CANCEL_IT_BUTTON, route)]])
+
+
+def practice_offer_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    """ "I'll try it" under the day's practice."""
+    return InlineKeyboardMarkup([[button(texts.TRY_IT_BUTTON, routes.TryPractice(delivery_id))]])
+
+
+def reflect_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    """Write a reflection on the day's lesson, or skip it."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.WRITE_REFLECTION_BUTTON, routes.Reflect(delivery_id, write=True)),
+                button(texts.SKIP_REFLECTION_BUTTON, routes.Reflect(delivery_id, write=False)),
+            ]
+        ]
+    )
+
+
+def follow_up_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    """Tried it, not yet, or it doesn't fit my work."""
+    outcome = routes.Outcome
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.TRIED_BUTTON, routes.PracticeOutcome(outcome.TRIED, delivery_id)),
+                button(texts.NOT_YET_BUTTON, routes.PracticeOutcome(outcome.NOT_YET, delivery_id)),
+            ],
+            [button(texts.NO_FIT_BUTTON, routes.PracticeOutcome(outcome.NO_FIT, delivery_id))],
+        ]
+    )
+
+
+def skip_note_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    """No note on how the practice went."""
+    return InlineKeyboardMarkup(
+        [[button(texts.SKIP_NOTE_BUTTON, routes.SkipPracticeNote(delivery_id))]]
+    )

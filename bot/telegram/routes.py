@@ -28,6 +28,7 @@ from bot.limits import CALLBACK_DATA_BYTES
 
 SETTING_STEPS = ("tracks", "time", "zone", "days")
 FEEDBACK = "feedback"
+JOURNAL = "journal"
 
 
 class RouteTooLong(ValueError):
@@ -261,11 +262,49 @@ class AnnouncementAction:
     announcement_id: int
 
 
+# -- practice and reflection ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TryPractice:
+    """ "I'll try it" under the practice of delivery ``delivery_id``'s lesson."""
+
+    delivery_id: int
+
+
+class Outcome(StrEnum):
+    TRIED = "t"
+    NOT_YET = "n"
+    NO_FIT = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeOutcome:
+    """The answer to the follow-up: tried it, not yet, or it doesn't fit my work."""
+
+    outcome: Outcome
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SkipPracticeNote:
+    """No note on how the practice went."""
+
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reflect:
+    """Write a reflection on delivery ``delivery_id``'s lesson, or skip it."""
+
+    delivery_id: int
+    write: bool
+
+
 Route = (
     PickTrack | TracksDone | TrackInfo | PickTime | PickZone | PickDays | ToggleDay
     | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
     | ConfirmAdmin | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart
     | FollowChallenge | AnnounceTo | AnnouncementAction | MembersPage | JoinOrg
+    | TryPractice | PracticeOutcome | SkipPracticeNote | Reflect
 )  # fmt: skip
 
 
@@ -327,6 +366,14 @@ def _encode(route: Route) -> str:
             return f"an:t:{audience}"
         case AnnouncementAction(op, announcement_id):
             return f"an:{op.value}:{announcement_id}"
+        case TryPractice(delivery_id):
+            return f"pf:c:{delivery_id}"
+        case PracticeOutcome(outcome, delivery_id):
+            return f"pf:{outcome.value}:{delivery_id}"
+        case SkipPracticeNote(delivery_id):
+            return f"pf:s:{delivery_id}"
+        case Reflect(delivery_id, write):
+            return f"rf:{'w' if write else 's'}:{delivery_id}"
     raise TypeError(f"not a route: {route!r}")
 
 
@@ -463,6 +510,25 @@ def _read_announcement(rest: str) -> Route | None:
     return AnnouncementAction(op, value) if op else None
 
 
+def _read_practice(rest: str) -> Route | None:
+    kind, _, number = rest.partition(":")
+    delivery_id = _id(number)
+    if delivery_id is None:
+        return None
+    if kind == "c":
+        return TryPractice(delivery_id)
+    if kind == "s":
+        return SkipPracticeNote(delivery_id)
+    outcome = _choice(Outcome, kind)
+    return PracticeOutcome(outcome, delivery_id) if outcome else None
+
+
+def _read_reflect(rest: str) -> Route | None:
+    kind, _, number = rest.partition(":")
+    delivery_id = _id(number)
+    return Reflect(delivery_id, kind == "w") if delivery_id and kind in ("w", "s") else None
+
+
 _READERS: dict[str, Callable[[str], Route | None]] = {
     "tr": _read_track,
     "ti": lambda rest: TrackInfo(rest),
@@ -480,6 +546,8 @@ _READERS: dict[str, Callable[[str], Route | None]] = {
     "an": _read_announcement,
     "mp": _read_members_page,
     "og": _read_org,
+    "pf": _read_practice,
+    "rf": _read_reflect,
 }
 
 
@@ -517,11 +585,37 @@ class AwaitFeedback:
     """A report of an error in a lesson, for the operators."""
 
 
-Awaiting = AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
+@dataclass(frozen=True, slots=True)
+class AwaitJournal:
+    """A private note for the journal (/journal with nothing after it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitReflection:
+    """A reflection on the lesson of delivery ``delivery_id``, for the journal."""
+
+    delivery_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitPracticeNote:
+    """A line on how the practice from delivery ``delivery_id``'s lesson went."""
+
+    delivery_id: int
+
+
+Awaiting = (
+    AwaitSetting | AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
+    | AwaitJournal | AwaitReflection | AwaitPracticeNote
+)  # fmt: skip
+# What a note for the journal answers: /cancel leaves it, and it is saved only once clean.
+JOURNAL_ANSWERS = (AwaitJournal, AwaitReflection, AwaitPracticeNote)
 _AWAITING_PREFIXES: dict[str, Callable[[int], Awaiting]] = {
     "announce": AwaitAnnouncement,
     "schedule": AwaitScheduleTime,
     "rename": AwaitTeamName,
+    "reflect": AwaitReflection,
+    "tried": AwaitPracticeNote,
 }
 
 
@@ -538,6 +632,12 @@ def awaiting_text(awaiting: Awaiting) -> str:
             return f"rename:{team_id}"
         case AwaitFeedback():
             return FEEDBACK
+        case AwaitJournal():
+            return JOURNAL
+        case AwaitReflection(delivery_id):
+            return f"reflect:{delivery_id}"
+        case AwaitPracticeNote(delivery_id):
+            return f"tried:{delivery_id}"
     raise TypeError(f"not an awaited answer: {awaiting!r}")
 
 
@@ -549,6 +649,8 @@ def awaiting(stored: str | None) -> Awaiting | None:
         return AwaitSetting(stored)
     if stored == FEEDBACK:
         return AwaitFeedback()
+    if stored == JOURNAL:
+        return AwaitJournal()
     head, _, number = stored.partition(":")
     make, value = _AWAITING_PREFIXES.get(head), _id(number)
     return make(value) if make is not None and value is not None else None
@@ -556,6 +658,5 @@ def awaiting(stored: str | None) -> Awaiting | None:
 
 def is_cancellable(waiting: Awaiting | None) -> bool:
     """/cancel leaves these; setup steps are left by finishing or by /settings."""
-    return isinstance(
-        waiting, AwaitAnnouncement | AwaitScheduleTime | AwaitTeamName | AwaitFeedback
-    )
+    cancellable = (AwaitAnnouncement, AwaitScheduleTime, AwaitTeamName, AwaitFeedback)
+    return isinstance(waiting, (*cancellable, *JOURNAL_ANSWERS))

@@ -197,7 +197,7 @@ async def test_a_timed_out_part_is_not_resent_and_the_learner_can_ask_again(
     again = await h.tap(ANN, texts.LESSON_AGAIN_BUTTON)
     assert "Try this:" in text_of(again[0]), "asked for, the lesson comes again"
     summary = await h.answer_quiz(ANN)
-    assert "That's today done" in text_of(summary[-1])
+    assert "That's today done" in text_of(summary[-2]), "then the reflection prompt"
 
 
 async def test_the_log_is_checkpointed_in_the_background_and_a_failed_checkpoint_is_retried(

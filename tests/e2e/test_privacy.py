@@ -28,7 +28,8 @@ def rows_about(h: Harness, learner_id: int) -> dict[str, int]:
 
 async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     """A learner with lessons, answers, review items and a review poll sent, a team, a
-    challenge and a challenge choice."""
+    challenge and a challenge choice, a journal entry kept for 90 days and a practice they
+    said they would try."""
     learner(h, user_id, name)
     services = h.services
     assert services is not None
@@ -37,6 +38,9 @@ async def learner_with_history(h: Harness, user_id: int, name: str) -> None:
     services.challenges.choose(user_id, challenge.id)
     await h.say(user_id, "/today")
     await h.answer_quiz(user_id)
+    services.journal.keep(user_id, 90)
+    services.journal.write(user_id, "Slowed down before the hard question.")
+    await h.tap(user_id, "I'll try it")
     h.clock.set(h.clock.now() + timedelta(days=3))
     block = services.reviews.now_for(user_id)
     assert isinstance(block, ReviewBlock)

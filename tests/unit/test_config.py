@@ -121,3 +121,11 @@ def test_review_retention_is_read_and_bounded() -> None:
     for bad in ("0.5", "1", "ninety"):
         with pytest.raises(ConfigError, match="ATTUNE_REVIEW_RETENTION"):
             Settings.from_env({"ATTUNE_REVIEW_RETENTION": bad})
+
+
+def test_practice_follow_up_days_are_configurable_within_reason() -> None:
+    assert Settings.from_env({}).practice_follow_up_days == 3
+    assert Settings.from_env({"ATTUNE_PRACTICE_FOLLOW_UP_DAYS": "5"}).practice_follow_up_days == 5
+    for bad in ("0", "31", "three", "-1"):
+        with pytest.raises(ConfigError, match="ATTUNE_PRACTICE_FOLLOW_UP_DAYS"):
+            Settings.from_env({"ATTUNE_PRACTICE_FOLLOW_UP_DAYS": bad})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.learning.curriculum import Pick, Seen, pick_next_lesson
+from bot.learning.curriculum import Pick, Seen, finishes_track, pick_next_lesson
 
 TRACKS = {"a": ["a1", "a2"], "b": ["b1"], "c": ["c1", "c2"]}
 
@@ -31,3 +31,12 @@ def test_when_everything_is_taught_the_least_recent_returns_as_review() -> None:
 def test_no_known_track_means_no_lesson() -> None:
     assert pick_next_lesson(TRACKS, ["gone"], []) is None
     assert pick_next_lesson(TRACKS, [], []) is None
+
+
+def test_a_track_is_finished_by_its_last_lesson_not_yet_completed_once() -> None:
+    track = ["a1", "a2", "a3"]
+    assert finishes_track(track, {"a1", "a2"}, "a3")
+    assert finishes_track(track, {"a1", "a3", "b1"}, "a2"), "a missed lesson, done later"
+    assert not finishes_track(track, {"a1"}, "a3"), "one still to do"
+    assert not finishes_track(track, {"a1", "a2", "a3"}, "a3"), "a review finishes nothing"
+    assert not finishes_track(track, {"a1", "a2", "a3"}, "b1"), "another track's lesson"

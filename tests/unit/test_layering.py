@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-TELEGRAM_FREE = ["learning", "store", "content", "services", "safety"]
+TELEGRAM_FREE = ["learning", "store", "content", "services", "safety", "charts"]
 PURE = ["learning"]
 
 # Each module belongs to the first (longest) prefix that matches; a module may import
 # only modules of its own rank or below. Entry points sit on top and may use anything.
 RANKS = {
     "bot.limits": 0, "bot.clock": 0, "bot.config": 0, "bot.health": 0, "bot.metrics": 0,
-    "bot.learning": 1, "bot.content": 1, "bot.safety": 1,
+    "bot.learning": 1, "bot.content": 1, "bot.safety": 1, "bot.charts": 1,
     "bot.store": 2,
     "bot.services": 3,
     "bot.telegram.context": 4, "bot.telegram.texts": 4, "bot.telegram.keyboards": 4,

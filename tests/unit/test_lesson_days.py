@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.learning.days import DayName, name_lesson_day
 from bot.learning.streaks import Streak
 from bot.services.answers import DaySummary
-from bot.telegram.texts import day_complete
+from bot.telegram.texts import CLOSING_LINES, day_complete
 
 FRIDAY = date(2026, 3, 6)
 
@@ -47,3 +47,26 @@ def test_the_day_complete_message_never_calls_an_earlier_lesson_today() -> None:
     )
     later = day_complete(summary(FRIDAY, FRIDAY + timedelta(days=9)))
     assert later.startswith("That's the lesson of Friday 6 March done")
+
+
+def closing_of(message: str) -> str:
+    return message.splitlines()[-1]
+
+
+@given(st.integers(1, 10**12), st.dates(date(2000, 1, 1), date(2100, 1, 1)))
+def test_two_lesson_days_in_a_row_never_close_with_the_same_line(
+    learner_id: int, day: date
+) -> None:
+    first = closing_of(day_complete(summary(day, day), learner_id))
+    second = closing_of(day_complete(summary(day + timedelta(days=1), day), learner_id))
+    assert first in CLOSING_LINES and second in CLOSING_LINES and first != second
+    assert first == closing_of(day_complete(summary(day, day), learner_id)), "deterministic"
+
+
+def test_closing_lines_vary_across_a_week_and_never_say_today() -> None:
+    week = {
+        closing_of(day_complete(summary(FRIDAY + timedelta(days=n), FRIDAY), 8002))
+        for n in range(7)
+    }
+    assert week == set(CLOSING_LINES)
+    assert not any("today" in line.lower() for line in CLOSING_LINES)

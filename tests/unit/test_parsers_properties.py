@@ -460,9 +460,11 @@ def test_a_route_that_would_not_fit_telegrams_64_bytes_is_a_bug_caught_at_once()
 
 @given(
     st.one_of(
-        st.sampled_from(routes.SETTING_STEPS),
+        st.sampled_from((*routes.SETTING_STEPS, routes.FEEDBACK, routes.JOURNAL)),
         st.builds(
-            lambda kind, n: f"{kind}:{n}", st.sampled_from(["announce", "schedule", "rename"]), IDS
+            lambda kind, n: f"{kind}:{n}",
+            st.sampled_from(["announce", "schedule", "rename", "reflect", "tried"]),
+            IDS,
         ),
     )
 )

@@ -57,6 +57,14 @@ def latest_lesson_id(session: Session, learner_id: int) -> str | None:
     ).first()
 
 
+def lesson_of_delivery(session: Session, learner_id: int, delivery_id: int) -> str | None:
+    """The lesson of one of the learner's deliveries (``None``: not theirs, or gone)."""
+    query = select(Delivery.lesson_id).where(
+        Delivery.id == delivery_id, Delivery.learner_id == learner_id
+    )
+    return session.exec(query).first()
+
+
 def last_served_day(session: Session, learner_id: int) -> date | None:
     """The latest local day this learner was served (none is served twice)."""
     query = select(func.max(Delivery.local_date)).where(Delivery.learner_id == learner_id)
@@ -89,6 +97,16 @@ def lessons_completed_by_track(session: Session, learner_id: int) -> dict[str, i
         .group_by(Delivery.track_id)
     ).all()
     return dict(rows)
+
+
+def completed_lesson_ids(session: Session, learner_id: int, excluding: int) -> set[str]:
+    """Lessons the learner completed on any delivery but ``excluding`` (a delivery id)."""
+    query = select(Delivery.lesson_id).where(
+        Delivery.learner_id == learner_id,
+        col(Delivery.completed_at).is_not(None),
+        Delivery.id != excluding,
+    )
+    return set(session.exec(query).all())
 
 
 _HISTORY = select(

@@ -243,3 +243,13 @@ def review_figures(
         ).where(col(ReviewItem.learner_id) == learner_id)
     ).one()
     return {lesson: int(n) for lesson, n in mastered}, int(reviews), int(right), int(due)
+
+
+def review_answer_times(
+    connection: Connection, learner_id: int, since: datetime
+) -> list[datetime]:
+    """When the learner answered review polls since ``since`` (for the progress calendar)."""
+    query = sa_select(col(ReviewPoll.answered_at)).where(
+        col(ReviewPoll.learner_id) == learner_id, col(ReviewPoll.answered_at) >= since
+    )
+    return [at for (at,) in connection.execute(query) if at is not None]

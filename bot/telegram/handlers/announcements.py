@@ -221,9 +221,13 @@ async def cancel(update: Update, context: AttuneContext) -> None:
     if user is None or chat is None:
         return
     profile = context.services.learners.get(user.id)
-    waiting = routes.is_cancellable(routes.awaiting(profile.pending_step if profile else None))
+    awaited = routes.awaiting(profile.pending_step if profile else None)
+    waiting = routes.is_cancellable(awaited)
     if waiting:
         context.services.learners.expect(user.id, None)
+    if isinstance(awaited, routes.JOURNAL_ANSWERS):
+        await steps.say(context, chat.id, texts.JOURNAL_CANCELLED)
+        return
     await steps.say(
         context, chat.id, texts.ANNOUNCE_CANCELLED if waiting else texts.NOTHING_TO_CANCEL
     )

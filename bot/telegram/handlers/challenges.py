@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
 from datetime import date
 
+from bot.charts.completion import DayBar, completion_png
 from bot.learning.challenges import longest
 from bot.learning.schedule import local_date
 from bot.services.base import Refusal
@@ -133,13 +135,24 @@ async def show_board(context: AttuneContext, chat_id: int, user_id: int, team_id
     yours, keyboard = view.yours, None
     if yours is not None and not yours.counts_here:
         keyboard = kb.counting_keyboard(((yours.challenge_id, view.challenge.team_name),))
-    await steps.say(context, chat_id, texts.board(view), keyboard)
+    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
+    await steps.say(context, chat_id, texts.board(view) + shares, keyboard)
 
 
 async def show_stats(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """Per-day and per-member progress (facilitators only)."""
     view = context.services.challenges.stats(user_id, team_id)
-    await steps.say(context, chat_id, texts.team_stats(view) if view else texts.NO_CHALLENGE_YET)
+    if view is None:
+        await steps.say(context, chat_id, texts.NO_CHALLENGE_YET)
+        return
+    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
+    await steps.say(context, chat_id, texts.team_stats(view) + shares)
+    if any(d.had for d in view.per_day):  # a chart of nothing reached says nothing
+        bars = [DayBar(f"Day {d.number}", d.done, d.had) for d in view.per_day]
+        title = f"{view.challenge.team_name}: daily completion"
+        picture = await asyncio.to_thread(completion_png, bars, title)
+        caption = texts.completion_caption(view.challenge.team_name)
+        await context.bot.send_photo(chat_id, picture, caption=caption)
 
 
 async def send_export(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
 from telegram import Update
 
+from bot.charts.calendar import calendar_png
 from bot.learning.numbers import is_digits
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
@@ -100,8 +102,14 @@ async def _for_learner(
 
 
 async def progress(update: Update, context: AttuneContext) -> None:
-    """Streak, rest days, lessons per track and quiz accuracy."""
+    """Streak, rest days, lessons per track and quiz accuracy; then the calendar picture
+    (drawn in a thread: matplotlib takes a tenth of a second the loop should not wait)."""
     await _for_learner(update, context.services.progress.report, texts.progress)
+    user, message = update.effective_user, update.effective_message
+    calendar = context.services.progress.calendar(user.id) if user else None
+    if calendar is not None and message is not None:
+        picture = await asyncio.to_thread(calendar_png, calendar)
+        await message.reply_photo(picture, caption=texts.CALENDAR_CAPTION)
 
 
 async def pause(update: Update, context: AttuneContext) -> None:

@@ -22,7 +22,7 @@ from bot.learning.schedule import (
 from bot.services.learners import StepResult
 from bot.telegram import keyboards, routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons, add_commands
-from bot.telegram.handlers import announcements, feedback, steps, teams
+from bot.telegram.handlers import announcements, feedback, journal, steps, teams
 from bot.telegram.handlers.safety import answered_distress
 
 MAX_TYPED_ANSWER = 200
@@ -180,6 +180,10 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     waiting = routes.awaiting(profile.pending_step if profile else None)
     zone = profile.zone if profile else None
     in_distress = await answered_distress(message, context, message.text, zone)
+    if in_distress and isinstance(waiting, routes.JOURNAL_ANSWERS):
+        # Nor in the journal; and the next message is not filed away unread either.
+        await context.write(context.services.learners.expect, user.id, None)
+        return
     if in_distress and not isinstance(waiting, routes.AwaitAnnouncement):
         # Nothing typed in distress is saved as a setting or a name; the step stays open.
         # An announcement draft is the facilitator's words to the team and goes on.
@@ -201,6 +205,9 @@ async def _answer_typed(
         return
     if isinstance(waiting, routes.AwaitScheduleTime):
         await announcements.schedule_from_text(update, context, waiting)
+        return
+    if isinstance(waiting, routes.JOURNAL_ANSWERS):  # its own, longer limit
+        await journal.save(context, message.chat_id, user.id, waiting, text)
         return
     if len(text) > MAX_TYPED_ANSWER:
         await message.reply_text(texts.TOO_LONG)

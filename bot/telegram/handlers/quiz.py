@@ -13,8 +13,8 @@ from telegram import Update
 from telegram.ext import PollAnswerHandler
 
 from bot.services.answers import AnswerStatus
-from bot.telegram import texts
 from bot.telegram.context import AttuneApplication, AttuneContext
+from bot.telegram.handlers import practice
 from bot.telegram.writes import short_write
 
 
@@ -36,7 +36,7 @@ async def on_poll_answer(update: Update, context: AttuneContext) -> None:
             await short_write(services.db, review)
             return
         if result.completed is not None and result.chat_id is not None:
-            await context.bot.send_message(result.chat_id, texts.day_complete(result.completed))
+            await practice.close_day(context, result.chat_id, answer.user.id, result.completed)
 
 
 def register(application: AttuneApplication) -> None:

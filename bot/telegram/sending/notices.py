@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.telegram.context import AttuneContext
@@ -12,9 +13,11 @@ from bot.telegram.context import AttuneContext
 logger = logging.getLogger(__name__)
 
 
-async def post(context: AttuneContext, chat_id: int, text: str) -> None:
-    """Send one notice; a failure is logged, never raised."""
+async def post(
+    context: AttuneContext, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Send one notice (with buttons, if any); a failure is logged, never raised."""
     try:
-        await context.bot.send_message(chat_id, text)
+        await context.bot.send_message(chat_id, text, reply_markup=markup)
     except TelegramError as error:
         logger.warning("could not post to chat %s: %s", chat_id, error)

@@ -13,6 +13,7 @@ from bot.services.answers import DaySummary
 from bot.services.feedback import FeedbackReport
 from bot.services.profiles import Profile
 from bot.services.progress import ProgressReport
+from bot.telegram.texts.closing import closing_line
 from bot.telegram.texts.common import PRIVACY, SCOPE, days_label, esc, plural, when
 from bot.telegram.texts.reviews import review_lines
 from bot.telegram.texts.safety import crisis_block
@@ -83,8 +84,8 @@ STOPPED = (
     "Send /start whenever you want to pick up again."
 )
 CONFIRM_DELETE = (
-    "This deletes everything Attune stores about you: your settings, lessons, answers "
-    "and streaks. It cannot be undone. (Messages already in this chat stay in Telegram; "
+    "This deletes everything Attune stores about you: your settings, lessons, answers, "
+    "streaks and journal. It cannot be undone. (Messages already in this chat stay in Telegram; "
     "you can clear the chat yourself.)"
 )
 DELETED = "Done: everything Attune stored about you is deleted. Send /start to begin again."
@@ -219,7 +220,7 @@ def lesson_message(
     parts = []
     if lesson.content_note:
         parts.append(f"<i>Content note: {esc(lesson.content_note)}</i>")
-    label = label or ("Review" if review else esc(track_title))
+    label = label or (f"Review · {esc(track_title)}" if review else esc(track_title))
     parts.append(f"<b>{esc(lesson.title)}</b>\n<i>{label}</i>")
     parts.append(esc(lesson.body))
     parts.append(f"<b>Try this:</b> {esc(lesson.try_this)}")
@@ -230,14 +231,14 @@ def lesson_message(
     return "\n\n".join(parts)
 
 
-def day_complete(summary: DaySummary) -> str:
-    """Warm close of the day: effort counts, not score."""
+def day_complete(summary: DaySummary, learner_id: int = 0) -> str:
+    """Warm close of the day: effort counts, not score; the last line varies by learner
+    and day (``closing_line``)."""
     streak = summary.streak
     lines = [
         f"{lesson_day_done(summary.lesson_day, summary.today)}: "
         f"<b>{esc(summary.lesson_title)}</b>.",
-        f"You answered {_questions(summary.total)} and got {summary.correct} right. "
-        "Trying to recall is what makes it stick, right or wrong.",
+        f"You answered {_questions(summary.total)} and got {summary.correct} right.",
     ]
     if summary.correct < summary.total:
         lines.append("Each quiz's explanation (the 💡 under it) says why the answer holds.")
@@ -245,7 +246,7 @@ def day_complete(summary: DaySummary) -> str:
         lines.append(f"Streak: <b>{plural(streak.current, 'lesson day')}</b>.")
     if streak.current and streak.current % REST_DAY_EVERY == 0:
         lines.append("You've earned a rest day: if a day gets away from you, it's covered.")
-    lines.append("See you next time.")
+    lines.append(closing_line(learner_id, summary.lesson_day))
     return "\n".join(lines)
 
 
@@ -334,6 +335,7 @@ HELP_COMMANDS = (
     "/announce, /announcements: reach your team now or at a set time\n"
     "/mydata: a copy of everything stored about you\n"
     "/deletemydata: erase everything stored about you\n"
+    "/journal: private notes, only for you\n"
     "/feedback: report an error in a lesson\n"
     "/about: what Attune is"
 )
@@ -363,6 +365,7 @@ COMMANDS = (
     ("resume", "Resume lessons"),
     ("help", "Commands and crisis resources"),
     ("about", "What Attune is"),
+    ("journal", "Private notes and reflections"),
     ("feedback", "Report an error in a lesson"),
     ("tracks", "Choose tracks"),
     ("time", "Set the delivery time"),
