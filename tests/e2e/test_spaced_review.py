@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.emulator.models import StoredMessage
+from bot.learning.heatmap import DayMark
 from bot.store.models import ReviewItem, ReviewPoll
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import MONDAY_0730, learner, reply, services
@@ -164,3 +165,21 @@ async def test_progress_shows_reviews_what_is_due_and_mastery(harness: Harness) 
     assert "Reviews: 4 of 4 right (100%)" in progress
     assert all(i.mastered_at is not None and i.due is None for i in items(h, ANN))
     assert "Nothing to review yet" in await reply(h, ANN, "/review"), "mastered: retired"
+
+
+async def test_the_progress_calendar_marks_a_day_with_answered_reviews(harness: Harness) -> None:
+    """Reviews answered on a day whose lesson is still open show as "reviewed" in the
+    /progress picture's data (answered review polls, in the learner's own zone)."""
+    h = harness
+    learner(h, ANN, "Ann", tracks=TRACKS)
+    await day(h, ANN, 0)
+    monday_questions = [p.question for p in h.open_polls(ANN)]
+    await h.answer_quiz(ANN, correct=False)
+    await day(h, ANN, 1)
+    calendar = services(h).progress.calendar(ANN)
+    assert calendar is not None and calendar.count(DayMark.REVIEWED) == 0
+    for question in monday_questions:
+        await answer(h, ANN, question, right=True)
+    calendar = services(h).progress.calendar(ANN)
+    assert calendar is not None
+    assert calendar.count(DayMark.REVIEWED) == 1 and calendar.count(DayMark.DONE) == 1
