@@ -33,6 +33,7 @@ from bot.telegram.context import PRIVATE, AttuneApplication, AttuneContext, atta
 from bot.telegram.handlers import (
     announcements,
     commands,
+    content_notes,
     errors,
     feedback,
     membership,
@@ -127,7 +128,8 @@ def build_application(
 
 
 FEATURES = (
-    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership
+    onboarding, commands, privacy, feedback, team_actions, announcements, quiz, membership,
+    content_notes,
 )  # fmt: skip
 
 

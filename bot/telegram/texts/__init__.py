@@ -5,8 +5,8 @@ Messages use Telegram HTML; anything that came from a person or a file is escape
 guilt-inducing, because our readers are at risk of burnout themselves.
 
 The words live in modules by feature (``common``, ``safety``, ``learner``, ``buttons``,
-``teams``, ``announcements``); this package re-exports them, so handlers keep one
-namespace, ``texts.X``, ready for translation.
+``teams``, ``announcements``, ``content_notes``); this package re-exports them, so
+handlers keep one namespace, ``texts.X``, ready for translation.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ from bot.telegram.texts.buttons import (
     SCHEDULE_BUTTON,
     SEND_NOW_BUTTON,
     SETTINGS_BUTTONS,
+    SHOW_LESSON_BUTTON,
+    SKIP_TODAY_BUTTON,
     START_CHOICES,
     STOP_CHALLENGE_BUTTON,
     TRACK_INFO_BUTTON,
@@ -93,6 +95,14 @@ from bot.telegram.texts.common import (
     short_name,
     unknown_command,
     when,
+)
+from bot.telegram.texts.content_notes import (
+    NOTE_ALREADY_SHOWN,
+    NOTE_ALREADY_SKIPPED,
+    NOTE_DAY_OVER,
+    NOTE_NOT_YET,
+    NOTE_SKIPPED,
+    content_note,
 )
 from bot.telegram.texts.learner import (
     ABOUT,
@@ -268,6 +278,14 @@ __all__ = [
     "KEEP_MY_DATA_BUTTON",
     "KEPT",
     "LESSON_AGAIN_BUTTON",
+    "SHOW_LESSON_BUTTON",
+    "SKIP_TODAY_BUTTON",
+    "NOTE_ALREADY_SHOWN",
+    "NOTE_ALREADY_SKIPPED",
+    "NOTE_DAY_OVER",
+    "NOTE_NOT_YET",
+    "NOTE_SKIPPED",
+    "content_note",
     "LESSON_MAY_BE_MISSING",
     "LINK_USAGE",
     "MEMBERS_BUTTON",
