@@ -12,6 +12,8 @@ import logging
 import secrets
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -54,8 +56,10 @@ async def _demo(
     first_name: str, lessons_dir: Path | None, stdin: TextIO | None, stdout: TextIO | None
 ) -> int:
     out = stdout or sys.stdout
-    with tempfile.TemporaryDirectory(prefix="attune-demo-") as workdir:
-        _quiet_logging(Path(workdir) / "demo.log")
+    with (
+        tempfile.TemporaryDirectory(prefix="attune-demo-") as workdir,
+        _quiet_logging(Path(workdir) / "demo.log"),
+    ):
         clock, token = OffsetClock(), demo_token()
         emulator = BotApiEmulator(token, clock=clock.now)
         await emulator.start()
@@ -114,13 +118,22 @@ async def _handled(emulator: BotApiEmulator, application: AttuneApplication) -> 
     await application.update_queue.join()
 
 
-def _quiet_logging(path: Path) -> None:
-    """Send logs to a file so they do not interleave with the chat."""
+@contextmanager
+def _quiet_logging(path: Path) -> Iterator[None]:
+    """Send logs to a file so they do not interleave with the chat; afterwards close it
+    (it lives in the demo's temporary directory) and put the logging back as it was."""
     handler = logging.FileHandler(path)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+        handler.close()
 
 
 _INTRO = """\
@@ -128,4 +141,6 @@ Attune demo: you are chatting with the real bot through a local Telegram emulato
 Nothing leaves this machine, and the database is deleted when you quit.
 Start with /start. Then: b N presses button N, p N answers a quiz with option N,
 ff jumps to your next lesson, help shows this again, quit leaves.
+Lessons on hard topics (the suicide-risk track, say) open with their content note first:
+b 1 shows the lesson, b 2 skips it today.
 """
