@@ -56,5 +56,7 @@ Attune demo: you are chatting with the real bot through a local Telegram emulato
 Nothing leaves this machine, and the database is deleted when you quit.
 Start with /start. Then: b N presses button N, p N answers a quiz with option N,
 ff jumps to your next lesson, help shows this again, quit leaves.
+Lessons on hard topics (the suicide-risk track, say) open with their content note first:
+b 1 shows the lesson, b 2 skips it today.
 Files and pictures the bot sends you are saved in {files}
 """

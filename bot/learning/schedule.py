@@ -273,3 +273,35 @@ def pause_end(first_day: date, days: frozenset[int], lesson_days: int) -> date:
     while day.weekday() not in days:
         day += timedelta(days=1)
     return day
+
+
+def next_due_after_move(
+    schedule: Schedule,
+    old_zone: str,
+    *,
+    now: datetime,
+    last_delivered: date | None,
+    resume_on: date | None,
+) -> datetime | None:
+    """The next delivery instant after the learner moved from ``old_zone`` to
+    ``schedule.zone`` at ``now``: ``now`` itself when the move owes today's lesson.
+
+    Days are local dates, and a date served anywhere is served (``next_due_at``). A move
+    can put the learner on a date not served yet whose lesson time has already passed on
+    the new clock: flying east the clock jumps forward (Berlin at 05:00 is Tokyo at
+    13:00, past a 07:30 lesson), and a zone set by mistake and corrected a minute later
+    may have jumped it over the lesson time and back. That date is owed: like a lesson
+    time skipped by a spring-forward change, or by downtime, it still comes that day,
+    at once. Flying west lands on dates already served, which are not served again.
+    """
+    today = local_date(now, schedule.zone)
+    owed = (
+        old_zone != schedule.zone
+        and today.weekday() in schedule.days
+        and (last_delivered is None or today > last_delivered)
+        and (resume_on is None or today >= resume_on)
+        and slot_instant(today, schedule.at, schedule.zone) <= now
+    )
+    if owed:
+        return now
+    return next_due_at(schedule, now=now, last_delivered=last_delivered, resume_on=resume_on)

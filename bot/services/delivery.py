@@ -8,20 +8,25 @@ quiz poll) is marked *in flight* before its request and *sent* after it.
 Telegram has no idempotency key, so a crash while a part is in flight leaves it
 uncertain: it has usually arrived. Resuming skips it (never a second copy) and ends with
 a note offering the learner today's lesson again, so nothing is silently lost either.
+
+A sensitive lesson is claimed as its content note (``bot.learning.content_notes``): the
+note goes out alone, marked in flight like any part, and the lesson follows only when the
+learner chooses "Show the lesson" (``choose``).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.content.model import Lesson
 from bot.learning.challenges import lesson_for_day
-from bot.learning.curriculum import Pick, Seen, pick_next_lesson
+from bot.learning.content_notes import NOTE_DUE, NOTE_SENT, SKIPPED, NoteOutcome, answer_note
+from bot.learning.curriculum import Pick, Seen, Skipped, held_back, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
 from bot.services.profiles import next_lesson_at, profile_of
@@ -30,6 +35,7 @@ from bot.store.queries.answers import answered_question_ids
 from bot.store.queries.challenges import counting_challenge, learners_in_challenges
 from bot.store.queries.deliveries import (
     Served,
+    delivery_of,
     delivery_on,
     last_served_day,
     past_deliveries,
@@ -69,6 +75,15 @@ class Outgoing:
     uncertain: bool = False
     resend: bool = False
     due_at: datetime | None = None  # when a scheduled lesson fell due (for its lateness)
+    note_first: bool = False  # a sensitive lesson: only its content note, with a choice
+
+
+@dataclass(frozen=True, slots=True)
+class NoteAnswer:
+    """What a press on a content note's button did; ``outgoing`` is the lesson to send."""
+
+    outcome: NoteOutcome
+    outgoing: Outgoing | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +176,7 @@ class Deliveries(Service):
                 if learner.status != "active" or delivery.local_date != today or retired:
                     delivery.state = "expired"
                 session.add(delivery)
-                if delivery.state == "claimed":
+                if delivery.state in ("claimed", NOTE_DUE):
                     resumable.append(self._outgoing(session, delivery, learner))
         return resumable
 
@@ -191,6 +206,34 @@ class Deliveries(Service):
                 profile_of(learner), now, lambda: last_served_day(session, learner_id)
             )
             return outgoing, False
+
+    def choose(self, learner_id: int, delivery_id: int, *, show: bool) -> NoteAnswer:
+        """The learner's answer to a content note: "Show the lesson" or "Skip today".
+
+        Showing turns the day into an ordinary claimed delivery (the lesson and its quiz,
+        each part marked in flight as usual); skipping excuses the day from the streak and
+        keeps the lesson out of what was taught, so it comes back later.
+        """
+        now = self.clock.now()
+        with self.db.session() as session:
+            found = delivery_of(session, delivery_id, learner_id)
+            if found is None:
+                return NoteAnswer(NoteOutcome.UNKNOWN)
+            delivery, learner = found
+            on_its_day = delivery.local_date == local_date(now, learner.zone or "UTC")
+            outcome = answer_note(delivery.state, on_its_day, show=show)
+            if outcome is NoteOutcome.SKIPPED:
+                delivery.state, delivery.excused = SKIPPED, True
+            elif outcome is NoteOutcome.SHOWN:
+                delivery.state, delivery.excused, delivery.parts_sent = "claimed", False, 0
+            else:
+                return NoteAnswer(outcome)
+            session.add(delivery)
+            session.flush()
+            shown = outcome is NoteOutcome.SHOWN
+            return NoteAnswer(
+                outcome, self._outgoing(session, delivery, learner, fresh=True) if shown else None
+            )
 
     def record(self, states: list[SendingState]) -> None:
         """Write the sending state of many deliveries in one transaction (a group commit)."""
@@ -272,7 +315,7 @@ class Deliveries(Service):
         else:
             if history is None:
                 history = past_deliveries(session, [learner.id]).get(learner.id, [])
-            counting, pick = None, self._own_pick(learner, history)
+            counting, pick = None, self._own_pick(learner, history, today)
         if pick is None:
             return None
         delivery = Delivery(
@@ -284,6 +327,7 @@ class Deliveries(Service):
             created_at=now,
             challenge_id=counting.challenge.id if counting else None,
             challenge_day=counting.index if counting else None,
+            state=NOTE_DUE if self.library.lessons[pick.lesson_id].sensitive else "claimed",
         )
         if not guarded:
             session.add(delivery)
@@ -298,10 +342,16 @@ class Deliveries(Service):
             return _Claim(delivery, learner)
         return _Claim(delivery, learner, counting.alternatives, counting.chosen)
 
-    def _own_pick(self, learner: Learner, history: list[Served]) -> Pick | None:
-        """The next lesson from the learner's own tracks, in rotation."""
-        seen = [Seen(row.lesson_id, row.track_id) for row in history]
-        return pick_next_lesson(self.library.lesson_ids_by_track, profile_of(learner).tracks, seen)
+    def _own_pick(self, learner: Learner, history: list[Served], today: date) -> Pick | None:
+        """The next lesson from the learner's own tracks, in rotation; a lesson skipped at
+        its content note (or whose note went unanswered) was not taught, and waits a while
+        before it is offered again."""
+        shown = [row for row in history if row.taught]
+        skips = [Skipped(row.lesson_id, row.local_date) for row in history if not row.taught]
+        held = held_back(skips, [row.local_date for row in shown], today) if skips else frozenset()
+        seen = [Seen(row.lesson_id, row.track_id) for row in shown]
+        tracks = profile_of(learner).tracks
+        return pick_next_lesson(self.library.lesson_ids_by_track, tracks, seen, held)
 
     def _outgoing(
         self,
@@ -345,6 +395,7 @@ class Deliveries(Service):
             uncertain=delivery.uncertain and not resend,
             resend=resend,
             due_at=claim.due_at if claim else None,
+            note_first=delivery.state in (NOTE_DUE, NOTE_SENT, SKIPPED),
         )
 
 
@@ -352,8 +403,12 @@ def _settle_uncertain(delivery: Delivery) -> None:
     """A crash left a part in flight: count it as sent (it usually arrived), never resend.
 
     The learner is told at the end of the resumed delivery that part of today's lesson may
-    be missing, with a button that shows it again.
+    be missing, with a button that shows it again. A content note in flight counts as
+    asked: /today shows it again, with its buttons.
     """
+    if delivery.state == NOTE_DUE:
+        delivery.state, delivery.part_in_flight = NOTE_SENT, None
+        return
     delivery.parts_sent = max(delivery.parts_sent, (delivery.part_in_flight or 0) + 1)
     delivery.part_in_flight = None
     delivery.uncertain = True

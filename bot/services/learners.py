@@ -106,9 +106,18 @@ class Learners(Service):
         )
 
     def set_zone(self, learner_id: int, zone: str) -> StepResult | None:
-        """Choose the time zone (already validated by the parser)."""
+        """Choose the time zone (already validated by the parser).
+
+        A set-up learner who changes zone has moved: the move may owe today's lesson
+        (``bot.learning.schedule.next_due_after_move``).
+        """
+        before = self.get(learner_id)
+        moved = before is not None and before.onboarded and before.zone not in (None, zone)
         return self._complete_step(
-            learner_id, "zone", lambda _s, learner: setattr(learner, "zone", zone)
+            learner_id,
+            "zone",
+            lambda _s, learner: setattr(learner, "zone", zone),
+            moved_from=before.zone if moved and before else None,
         )
 
     def set_days(self, learner_id: int, days: frozenset[int]) -> StepResult | None:
@@ -175,7 +184,9 @@ class Learners(Service):
 
         return self._update(learner_id, change, reschedule_after=True)
 
-    def _complete_step(self, learner_id: int, step: str, apply: Change) -> StepResult | None:
+    def _complete_step(
+        self, learner_id: int, step: str, apply: Change, *, moved_from: str | None = None
+    ) -> StepResult | None:
         """Save one setting; during setup, move on to the first step not yet answered.
 
         Steps may be answered in any order (``/time 19:00`` while the track picker is
@@ -195,27 +206,38 @@ class Learners(Service):
             if not missing:
                 learner.onboarded, finished = True, True
 
-        profile = self._update(learner_id, complete, reschedule_after=True)
+        profile = self._update(learner_id, complete, reschedule_after=True, moved_from=moved_from)
         return StepResult(profile, finished, step) if profile else None
 
     def _update(
-        self, learner_id: int, change: Change, *, reschedule_after: bool = False
+        self,
+        learner_id: int,
+        change: Change,
+        *,
+        reschedule_after: bool = False,
+        moved_from: str | None = None,
     ) -> Profile | None:
-        """Apply ``change`` to the learner's row in one transaction."""
+        """Apply ``change`` to the learner's row in one transaction (``moved_from``: the
+        zone the learner left, when the change is a move)."""
         with self.db.session() as session:
             learner = session.get(Learner, learner_id)
             if learner is None:
                 return None
             change(session, learner)
             if reschedule_after:
-                self._reschedule(session, learner)
+                self._reschedule(session, learner, moved_from)
             session.add(learner)
             return profile_of(learner)
 
-    def _reschedule(self, session: Session, learner: Learner) -> None:
+    def _reschedule(
+        self, session: Session, learner: Learner, moved_from: str | None = None
+    ) -> None:
         """Move ``next_due_at`` to what the learner's choices and history now say."""
         learner.next_due_at = next_lesson_at(
-            profile_of(learner), self.clock.now(), lambda: last_served_day(session, learner.id)
+            profile_of(learner),
+            self.clock.now(),
+            lambda: last_served_day(session, learner.id),
+            moved_from=moved_from,
         )
 
 

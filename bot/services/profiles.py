@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from bot.learning.schedule import Schedule, mask_to_days, next_due_at
+from bot.learning.schedule import Schedule, mask_to_days, next_due_after_move, next_due_at
 from bot.store.models import Learner
 
 ONBOARDING_STEPS = ("tracks", "time", "zone", "days")
@@ -58,13 +58,18 @@ def profile_of(learner: Learner) -> Profile:
 
 
 def next_lesson_at(
-    profile: Profile, now: datetime, last_served: Callable[[], date | None]
+    profile: Profile,
+    now: datetime,
+    last_served: Callable[[], date | None],
+    *,
+    moved_from: str | None = None,
 ) -> datetime | None:
     """When the learner's next lesson is due, from their choices, status and history.
 
     ``None`` while they are not set up, stopped, blocked or paused without an end date.
     ``last_served`` (the latest local day served) is asked only when the answer needs it,
-    so a caller that must query for it does so only then.
+    so a caller that must query for it does so only then. ``moved_from``: the zone the
+    learner just left, when this is a move (which may owe today's lesson).
     """
     schedule = profile.schedule
     held = profile.status in ("stopped", "blocked") or (
@@ -72,9 +77,9 @@ def next_lesson_at(
     )
     if not (profile.onboarded and profile.tracks and schedule is not None) or held:
         return None
-    return next_due_at(
-        schedule,
-        now=now,
-        last_delivered=last_served(),
-        resume_on=profile.resume_on if profile.status == "paused" else None,
-    )
+    resume_on = profile.resume_on if profile.status == "paused" else None
+    if moved_from is not None:
+        return next_due_after_move(
+            schedule, moved_from, now=now, last_delivered=last_served(), resume_on=resume_on
+        )
+    return next_due_at(schedule, now=now, last_delivered=last_served(), resume_on=resume_on)

@@ -40,6 +40,7 @@ from bot.telegram.context import (
 from bot.telegram.handlers import (
     announcements,
     commands,
+    content_notes,
     errors,
     feedback,
     journal,
@@ -145,7 +146,7 @@ def build_application(
 
 FEATURES = (
     onboarding, commands, privacy, feedback, journal, practice, team_actions, announcements,
-    quiz, membership, reviews,
+    quiz, membership, reviews, content_notes,
 )  # fmt: skip
 
 

@@ -46,7 +46,9 @@ async def tick(context: AttuneContext) -> None:
         batch = await asyncio.to_thread(services.deliveries.claim_due, CLAIM_BATCH)
         if not batch:
             break
-        lessons = [(outgoing.learner_id, outgoing.lesson.id) for outgoing in batch]
+        # No review block under a content note: the learner has not chosen to open the
+        # lesson yet, and quiz questions right after a note on a hard topic would jar.
+        lessons = [(o.learner_id, o.lesson.id) for o in batch if not o.note_first]
         reviews = await asyncio.to_thread(services.reviews.after_lessons, lessons)
         await _send_all(context, batch, reviews)
         await _ask_follow_ups(context, batch)

@@ -118,6 +118,18 @@ def lesson_again_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts.LESSON_AGAIN_BUTTON, routes.LessonAgain())]])
 
 
+def content_note_keyboard(delivery_id: int) -> InlineKeyboardMarkup:
+    """Under a sensitive lesson's content note: read it now, or skip it today."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.SHOW_LESSON_BUTTON, routes.NoteChoice(delivery_id, show=True)),
+                button(texts.SKIP_TODAY_BUTTON, routes.NoteChoice(delivery_id, show=False)),
+            ]
+        ]
+    )
+
+
 def delete_keyboard() -> InlineKeyboardMarkup:
     """Confirm or cancel erasing a learner's data."""
     return InlineKeyboardMarkup(

@@ -109,6 +109,14 @@ class LessonAgain:
     """Resend today's lesson after a crash may have cost part of it."""
 
 
+@dataclass(frozen=True, slots=True)
+class NoteChoice:
+    """Under a sensitive lesson's content note: show the lesson, or skip it today."""
+
+    delivery_id: int
+    show: bool
+
+
 # -- teams and challenges ----------------------------------------------------------------
 class JoinChoice(StrEnum):
     WITH_NAME = "y"
@@ -304,7 +312,7 @@ Route = (
     | OpenSetting | ConfirmErase | LessonAgain | JoinAnswer | TeamMenu | TeamAdmin
     | ConfirmAdmin | MemberAction | ChallengeTrack | ChallengeLength | ChallengeStart
     | FollowChallenge | AnnounceTo | AnnouncementAction | MembersPage | JoinOrg
-    | TryPractice | PracticeOutcome | SkipPracticeNote | Reflect
+    | TryPractice | PracticeOutcome | SkipPracticeNote | Reflect | NoteChoice
 )  # fmt: skip
 
 
@@ -338,6 +346,8 @@ def _encode(route: Route) -> str:
             return "pv:delete" if erase else "pv:keep"
         case LessonAgain():
             return "ls:again"
+        case NoteChoice(delivery_id, show):
+            return f"cn:{'show' if show else 'skip'}:{delivery_id}"
         case JoinAnswer(team_id, choice):
             return f"tj:{choice.value}:{team_id}"
         case TeamMenu(action, team_id):
@@ -419,6 +429,14 @@ def _read_days(rest: str) -> Route | None:
         return ToggleDay(int(day)) if day in tuple("0123456") else None
     choice = _choice(DaysChoice, rest)
     return PickDays(choice) if choice else None
+
+
+def _read_note_choice(rest: str) -> Route | None:
+    choice, _, delivery = rest.partition(":")
+    delivery_id = _id(delivery)
+    if delivery_id is None or choice not in ("show", "skip"):
+        return None
+    return NoteChoice(delivery_id, show=choice == "show")
 
 
 def _read_join(rest: str) -> Route | None:
@@ -538,6 +556,7 @@ _READERS: dict[str, Callable[[str], Route | None]] = {
     "st": lambda rest: OpenSetting(rest) if rest in SETTING_STEPS else None,
     "pv": lambda rest: ConfirmErase(rest == "delete") if rest in ("delete", "keep") else None,
     "ls": lambda rest: LessonAgain() if rest == "again" else None,
+    "cn": _read_note_choice,
     "tj": _read_join,
     "tx": _read_menu,
     "ta": _read_admin,

@@ -268,6 +268,8 @@ async def test_a_member_of_two_challenges_is_asked_when_the_second_starts_and_it
     stale = joined(await h.tap(FAY, "Keep Riverside clinic"))
     assert "isn't running now" in stale
     await h.move_to(datetime(2026, 3, 8, 6, 30, tzinfo=UTC))  # Sunday
+    assert "Hillside · day 6 of 7" in h.texts(FAY)[-1], "a sensitive lesson: its note first"
+    await h.tap(FAY, "Show the lesson")
     assert "Hillside · day 6 of 7" in lessons(h, FAY)[-1]
 
 
@@ -302,6 +304,8 @@ async def test_a_challenge_longer_than_its_track_is_refused_typed_or_tapped(
     assert "from Mon 2 March" in joined(await h.tap(FAY, "Today"))
     for day in range(n + 1):
         await h.move_to(datetime(2026, 3, 2, 6, 30, tzinfo=UTC) + timedelta(days=day))
+        if "comes with a content note" in h.texts(FAY)[-1]:  # a sensitive lesson
+            await h.tap(FAY, "Show the lesson")
     taught = [t.splitlines()[0] for t in lessons(h, FAY) if "Team challenge" in t]
     assert len(taught) == len(set(taught)) == n
     assert "Team challenge" not in lessons(h, FAY)[-1]  # afterwards, her own tracks again

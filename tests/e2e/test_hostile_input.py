@@ -427,6 +427,11 @@ CASES: list[tuple[Any, ...]] = [
     ("st: extra colon", Press(ANN, "st:time:now", STALE)),
     ("pv: extra colon deletes nothing", Press(ANN, "pv:delete:now", STALE)),
     ("pv:keep replayed", Press(ANN, "pv:keep", "Nothing was deleted")),
+    ("cn: show a delivery that is not hers", Press(ANN, "cn:show:1", STALE)),
+    ("cn: skip a huge delivery id", Press(ANN, f"cn:skip:{BIG_ID}", STALE)),
+    ("cn: leading zero", Press(ANN, "cn:skip:01", STALE)),
+    ("cn: unknown choice", Press(ANN, "cn:hide:1", STALE)),
+    ("cn: stranger", Press(ZED, "cn:show:1", STALE)),
     # tj: joining
     ("tj: join another team uninvited", Press(ANN, "tj:y:{hillside}", NO_INVITATION)),
     ("tj: huge team id", Press(ANN, f"tj:y:{BIG_ID}", "no longer")),

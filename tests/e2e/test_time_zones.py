@@ -47,3 +47,23 @@ async def test_moving_from_tokyo_to_los_angeles_mid_streak(harness: Harness) -> 
     assert report is not None
     assert report.streak.current == len(served) == report.streak.completed_days
     assert len(lesson_messages(h, ANN)) == len(served)
+
+
+async def test_flying_east_over_the_lesson_time_still_brings_that_days_lesson(
+    harness: Harness,
+) -> None:
+    """Berlin at 05:00 on Saturday is 13:00 in Tokyo, past the 07:30 lesson: Saturday was
+    a day with no lesson at all before (the next one came on Sunday)."""
+    h = harness
+    h.clock.set(datetime(2026, 3, 6, 5, 0, tzinfo=UTC))  # Friday 06:00 in Berlin
+    learner(h, ANN, "Ann", zone="Europe/Berlin")
+    await h.move_to(datetime(2026, 3, 6, 6, 30, tzinfo=UTC))  # Friday's lesson
+    h.clock.set(datetime(2026, 3, 7, 4, 0, tzinfo=UTC))  # Sat 05:00 Berlin, 13:00 Tokyo
+    reply = "\n".join(t.text or "" for t in await h.say(ANN, "/timezone Asia/Tokyo"))
+    assert "Next lesson: Saturday 7 March at 13:00 (Asia/Tokyo)" in reply, "at once"
+    await h.tick()
+    served = [d.local_date.isoformat() for d in deliveries(h, ANN)]
+    assert served == ["2026-03-06", "2026-03-07"]
+    assert len(lesson_messages(h, ANN)) == 2
+    await h.move_to(datetime(2026, 3, 7, 22, 30, tzinfo=UTC))  # Sun 07:30 in Tokyo
+    assert [d.local_date.isoformat() for d in deliveries(h, ANN)][-1] == "2026-03-08"

@@ -4,6 +4,7 @@ upward, and the emulator imports nothing of ours (it stands for Telegram)."""
 from __future__ import annotations
 
 import ast
+import typing
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,108 @@ def test_services_do_not_lean_on_each_other() -> None:
             m for m in ours(path) if m.startswith("bot.services.") and m not in allowed | {name}
         }
         assert not leaning, f"{name} imports {leaning}"
+
+
+# -- handlers write through context.write -------------------------------------------------
+# Every service method that writes, by service. A handler may name one only as the first
+# argument of ``context.write`` (which runs it on the loop when the database is free, in a
+# thread when it is not), never call it directly on the event loop.
+WRITES = {
+    "learners": {"start", "expect", "toggle_track", "confirm_tracks", "set_time",
+                 "set_zone", "set_days", "begin_custom_days", "toggle_day", "pause",
+                 "resume", "stop", "mark_blocked"},
+    "deliveries": {"today", "choose", "claim_due", "unfinished", "record"},
+    "answers": {"record"},
+    "privacy": {"erase"},
+    "teams": {"create", "request_join", "answer_consent", "leave", "close",
+              "make_facilitator", "remove_member", "rename", "rotate_code", "link_group",
+              "organisation", "join_organisation"},
+    "challenges": {"start", "stop", "choose", "due_broadcasts"},
+    "announcements": {"draft", "send_now", "schedule", "cancel", "due",
+                      "settle_interrupted", "next_recipients", "mark_sending", "settle",
+                      "finish_if_done"},
+}  # fmt: skip
+
+
+def _service_of(node: ast.expr, aliases: dict[str, str], roots: set[str]) -> str | None:
+    """The service ``node`` stands for: ``context.services.teams``, ``s.teams`` where
+    ``s = context.services``, or a local ``teams = context.services.teams``."""
+    if isinstance(node, ast.Name):
+        return aliases.get(node.id)
+    if not isinstance(node, ast.Attribute) or node.attr not in WRITES:
+        return None
+    owner = node.value
+    if isinstance(owner, ast.Attribute) and owner.attr == "services":
+        return node.attr
+    return node.attr if isinstance(owner, ast.Name) and owner.id in roots else None
+
+
+def direct_writes(source: str) -> list[str]:
+    """``service.method(...)`` calls of a write method not made through ``context.write``;
+    as ``line: service.method``."""
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        aliases: dict[str, str] = {}
+        roots: set[str] = set()
+        for node in ast.walk(function):  # local names for the services, first
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                names = [t.elts if isinstance(t, ast.Tuple) else [t] for t in targets]
+                for target_names in names:
+                    for target, value in zip(target_names, values, strict=False):
+                        if not isinstance(target, ast.Name):
+                            continue
+                        if isinstance(value, ast.Attribute) and value.attr == "services":
+                            roots.add(target.id)
+                        elif (service := _service_of(value, {}, roots)) is not None:
+                            aliases[target.id] = service
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            service = _service_of(node.func.value, aliases, roots)
+            if service is not None and node.func.attr in WRITES[service]:
+                found.append(f"{node.lineno}: {service}.{node.func.attr}")
+    return found
+
+
+def test_handlers_write_through_context_write() -> None:
+    """A write called on the event loop blocks every learner behind another writer."""
+    offenders = [
+        f"{module_name(path)}:{where}"
+        for path in modules("telegram/handlers")
+        for where in direct_writes(path.read_text())
+    ]
+    assert not offenders, offenders
+
+
+def test_the_write_check_finds_each_way_a_handler_reaches_a_service() -> None:
+    source = """
+async def handler(update, context):
+    context.services.teams.create(1, "x")
+    teams = context.services.teams
+    teams.rename(1, 2, "y")
+    s = context.services
+    s.challenges.stop(1, 2)
+    learners, other = context.services.learners, 3
+    learners.expect(1, None)
+    await context.write(context.services.teams.leave, 1, 2)
+    await context.write(teams.close, 1, 2)
+    context.services.teams.teams_of(1)
+    teams.members(1, 2)
+"""
+    assert direct_writes(source) == [
+        "3: teams.create", "5: teams.rename", "7: challenges.stop", "9: learners.expect"
+    ]  # fmt: skip
+
+
+def test_every_listed_write_is_a_method_of_its_service() -> None:
+    """A renamed method would otherwise drop out of the check without a sound."""
+    from bot.services import Services
+
+    classes = typing.get_type_hints(Services)
+    for service, methods in WRITES.items():
+        missing = {m for m in methods if not callable(getattr(classes[service], m, None))}
+        assert not missing, f"{service}: {missing}"

@@ -305,6 +305,7 @@ def test_every_learner_button_reads_back(days: frozenset[int]) -> None:
         keyboards.custom_days_keyboard(days),
         keyboards.settings_keyboard(),
         keyboards.delete_keyboard(),
+        keyboards.content_note_keyboard(7),
         keyboards.draft_keyboard(7),
         keyboards.cancel_scheduled_keyboard(7),
         keyboards.audience_keyboard([(0, "all"), (3, "Riverside")], 0),

@@ -72,3 +72,15 @@ def test_order_of_rows_does_not_matter(pattern: str) -> None:
     days = run(pattern)
     today = MONDAY + timedelta(days=50)
     assert compute_streak(days, today) == compute_streak(list(reversed(days)), today)
+
+
+def test_a_skipped_sensitive_lesson_costs_no_rest_day_and_grows_nothing() -> None:
+    """A day skipped at its content note is excused: a rest day in hand stays in hand."""
+    earned = compute_streak(run("xxxxxxx"), MONDAY + timedelta(days=7))
+    assert earned.current == 7 and earned.rest_days == 1
+    skipped = compute_streak(run("xxxxxxxe"), MONDAY + timedelta(days=8))
+    assert skipped == earned
+    then_done = compute_streak(run("xxxxxxxex"), MONDAY + timedelta(days=9))
+    assert then_done.current == 8 and then_done.rest_days == 1
+    missed = compute_streak(run("xxxxxxx."), MONDAY + timedelta(days=8))
+    assert missed.current == 7 and missed.rest_days == 0, "a missed day would spend it"

@@ -8,36 +8,53 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, update
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
+from bot.learning.content_notes import NOT_TAUGHT, NOTE_DUE
 from bot.learning.streaks import ScheduledDay
 from bot.store.models import Delivery, Learner, QuizPoll
 
 
 @dataclass(frozen=True, slots=True)
 class Served:
-    """One past delivery, as choosing the next lesson and the next day needs it."""
+    """One past delivery, as choosing the next lesson and the next day needs it.
+
+    ``taught`` is false for a sensitive lesson skipped at its content note, or whose note
+    is still unanswered: the day was served, the lesson was not.
+    """
 
     lesson_id: str
     track_id: str
     local_date: date
+    taught: bool = True
 
 
 def past_deliveries(session: Session, learner_ids: list[int]) -> dict[int, list[Served]]:
-    """Every learner's past deliveries, oldest first, in one query for a whole batch."""
-    rows = session.exec(
-        select(
-            col(Delivery.learner_id),
-            col(Delivery.lesson_id),
-            col(Delivery.track_id),
-            col(Delivery.local_date),
+    """Every learner's past deliveries, oldest first, in one query for a whole batch.
+
+    SQLModel's ``select`` is typed for up to four columns; SQLAlchemy's takes five.
+    """
+    rows = (
+        session.connection()
+        .execute(
+            columns(
+                col(Delivery.learner_id),
+                col(Delivery.lesson_id),
+                col(Delivery.track_id),
+                col(Delivery.local_date),
+                col(Delivery.state),
+            )
+            .where(col(Delivery.learner_id).in_(learner_ids))
+            .order_by(col(Delivery.local_date), col(Delivery.id))
         )
-        .where(col(Delivery.learner_id).in_(learner_ids))
-        .order_by(col(Delivery.local_date), col(Delivery.id))
-    ).all()
+        .all()
+    )
     found: dict[int, list[Served]] = {}
-    for learner_id, lesson_id, track_id, day in rows:
-        found.setdefault(learner_id, []).append(Served(lesson_id, track_id, day))
+    for learner_id, lesson_id, track_id, day, state in rows:
+        found.setdefault(learner_id, []).append(
+            Served(lesson_id, track_id, day, state not in NOT_TAUGHT)
+        )
     return found
 
 
@@ -45,6 +62,19 @@ def delivery_on(session: Session, learner_id: int, day: date) -> Delivery | None
     """The learner's delivery for local day ``day``, if one was claimed."""
     query = select(Delivery).where(Delivery.learner_id == learner_id, Delivery.local_date == day)
     return session.exec(query).first()
+
+
+def delivery_of(
+    session: Session, delivery_id: int, learner_id: int
+) -> tuple[Delivery, Learner] | None:
+    """The delivery ``delivery_id`` with its learner, if it is ``learner_id``'s."""
+    query = (
+        select(Delivery, Learner)
+        .join(Learner)
+        .where(Delivery.id == delivery_id, Delivery.learner_id == learner_id)
+    )
+    found = session.exec(query).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 def latest_lesson_id(session: Session, learner_id: int) -> str | None:
@@ -72,8 +102,10 @@ def last_served_day(session: Session, learner_id: int) -> date | None:
 
 
 def unfinished_deliveries(session: Session) -> Sequence[tuple[Delivery, Learner]]:
-    """Claimed deliveries whose sending has not finished, with their learners."""
-    query = select(Delivery, Learner).join(Learner).where(Delivery.state == "claimed")
+    """Claimed deliveries whose sending has not finished (the lesson, or a sensitive
+    lesson's content note), with their learners."""
+    unfinished = col(Delivery.state).in_(("claimed", NOTE_DUE))
+    query = select(Delivery, Learner).join(Learner).where(unfinished)
     return session.exec(query).all()
 
 

@@ -59,7 +59,7 @@ async def ask_content(context: AttuneContext, chat_id: int, user_id: int, audien
     announcement."""
     room = context.services.announcements.room(user_id, audience)
     waiting = routes.awaiting_text(routes.AwaitAnnouncement(audience))
-    context.services.learners.expect(user_id, waiting)
+    await context.write(context.services.learners.expect, user_id, waiting)
     await steps.say(context, chat_id, texts.announce_ask(room, zone_of(context, user_id)))
 
 
@@ -100,13 +100,14 @@ async def capture(
     if telegram_length(texts.announcement_header(name) + found.text) > limit:
         await steps.say(context, message.chat_id, texts.announce_too_long(limit))
         return
+    services = context.services
     try:
-        draft = context.services.announcements.draft(user.id, audience, found)
+        draft = await context.write(services.announcements.draft, user.id, audience, found)
     except AnnouncementProblem as problem:
-        context.services.learners.expect(user.id, None)
+        await context.write(services.learners.expect, user.id, None)
         await refuse(context, message.chat_id, problem)
         return
-    context.services.learners.expect(user.id, None)
+    await context.write(services.learners.expect, user.id, None)
     await steps.say(context, message.chat_id, texts.PREVIEW)
     await fanout.deliver(context.bot, message.chat_id, draft.content, draft.audience)
     room = context.services.announcements.room(user.id, audience)
@@ -150,7 +151,7 @@ async def _act(
     service, number = context.services.announcements, route.announcement_id
     if route.op is routes.DraftOp.SEND_NOW:
         try:
-            view = service.send_now(user_id, number)
+            view = await context.write(service.send_now, user_id, number)
         except CapReached as full:
             text = texts.cap_reached(full, zone_of(context, user_id), scheduling=False)
             later = keyboards.draft_keyboard(number, send_now=False)
@@ -161,11 +162,11 @@ async def _act(
     elif route.op is routes.DraftOp.SCHEDULE:
         service.check_draft(user_id, number)
         waiting = routes.awaiting_text(routes.AwaitScheduleTime(number))
-        context.services.learners.expect(user_id, waiting)
+        await context.write(context.services.learners.expect, user_id, waiting)
         zone = zone_of(context, user_id)
         await steps.say(context, chat_id, texts.ASK_WHEN.format(zone=texts.esc(zone)))
     else:
-        cancelled = service.cancel(user_id, number)
+        cancelled = await context.write(service.cancel, user_id, number)
         await steps.say(context, chat_id, texts.ANNOUNCE_CANCELLED)
         if cancelled.author_chat is not None:
             try:  # the author may have blocked the bot: the cancel stands all the same
@@ -186,8 +187,11 @@ async def schedule_from_text(
     try:
         if moment.instant is None:
             raise AnnouncementProblem(moment.problem or "bad_time")
-        view = context.services.announcements.schedule(
-            user.id, waiting.announcement_id, moment.instant
+        view = await context.write(
+            context.services.announcements.schedule,
+            user.id,
+            waiting.announcement_id,
+            moment.instant,
         )
     except CapReached as full:
         await steps.say(context, message.chat_id, texts.cap_reached(full, zone, scheduling=True))
@@ -195,7 +199,7 @@ async def schedule_from_text(
     except AnnouncementProblem as problem:
         await refuse(context, message.chat_id, problem)
         return
-    context.services.learners.expect(user.id, None)
+    await context.write(context.services.learners.expect, user.id, None)
     # The type: ignore below: a scheduled view always has its time.
     await steps.say(context, message.chat_id, texts.scheduled_for(view.scheduled_at, zone))  # type: ignore[arg-type]
 
@@ -224,7 +228,7 @@ async def cancel(update: Update, context: AttuneContext) -> None:
     awaited = routes.awaiting(profile.pending_step if profile else None)
     waiting = routes.is_cancellable(awaited)
     if waiting:
-        context.services.learners.expect(user.id, None)
+        await context.write(context.services.learners.expect, user.id, None)
     if isinstance(awaited, routes.JOURNAL_ANSWERS):
         await steps.say(context, chat.id, texts.JOURNAL_CANCELLED)
         return

@@ -73,8 +73,13 @@ async def start_challenge(
 ) -> None:
     """Start the challenge ``ask`` describes (the service checks every rule) and confirm."""
     try:
-        view = context.services.challenges.start(
-            user_id, ask.team_id, ask.track_id, ask.days, ask.start
+        view = await context.write(
+            context.services.challenges.start,
+            user_id,
+            ask.team_id,
+            ask.track_id,
+            ask.days,
+            ask.start,
         )
     except ChallengeProblem as problem:
         await refuse(context, chat_id, problem)
@@ -202,5 +207,5 @@ async def choose_counting(
     context: AttuneContext, chat_id: int, user_id: int, challenge_id: int
 ) -> None:
     """Make another running challenge the one that counts."""
-    view = context.services.challenges.choose(user_id, challenge_id)
+    view = await context.write(context.services.challenges.choose, user_id, challenge_id)
     await steps.say(context, chat_id, texts.counting_chosen(view.team_name))

@@ -61,7 +61,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
             await _answer_follow_up(query, context, outcome, delivery_id)
         case routes.SkipPracticeNote(delivery_id):
             await _stop_waiting(context, user_id, routes.AwaitPracticeNote(delivery_id))
-            await _settle(query, context, True, texts.NOTE_SKIPPED)
+            await _settle(query, context, True, texts.PRACTICE_NOTE_SKIPPED)
         case routes.Reflect(delivery_id, write=True):
             waiting = routes.awaiting_text(routes.AwaitReflection(delivery_id))
             await context.write(context.services.learners.expect, user_id, waiting)

@@ -60,7 +60,7 @@ async def new_team(update: Update, context: AttuneContext) -> None:
         return
     user_id, chat_id, name = given
     try:
-        team = context.services.teams.create(user_id, name)
+        team = await context.write(context.services.teams.create, user_id, name)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -83,7 +83,7 @@ async def join(update: Update, context: AttuneContext) -> None:
 async def offer_join(context: AttuneContext, chat_id: int, user_id: int, code: str) -> None:
     """Hold a place in the team and show exactly what joining shares."""
     try:
-        team = context.services.teams.request_join(user_id, code)
+        team = await context.write(context.services.teams.request_join, user_id, code)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -96,7 +96,9 @@ async def answer_consent(
     """Join (with or without a name on the board) or decline; then finish setup if needed."""
     joining = answer.choice is not routes.JoinChoice.DECLINE
     named = answer.choice is routes.JoinChoice.WITH_NAME
-    team = context.services.teams.answer_consent(user_id, answer.team_id, joining, named)
+    team = await context.write(
+        context.services.teams.answer_consent, user_id, answer.team_id, joining, named
+    )
     reply = texts.joined(team.name, named) if joining else texts.DECLINED
     await steps.say(context, chat_id, reply)
     profile = context.services.learners.get(user_id)
@@ -120,7 +122,7 @@ async def link_group(update: Update, context: AttuneContext) -> None:
         return
     user_id, chat_id, code = given
     try:
-        team = context.services.teams.link_group(user_id, code, chat_id)
+        team = await context.write(context.services.teams.link_group, user_id, code, chat_id)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -131,9 +133,9 @@ async def rename_from_text(
     context: AttuneContext, chat_id: int, user_id: int, waiting: routes.AwaitTeamName, text: str
 ) -> None:
     """The typed answer to "send the new name"."""
-    context.services.learners.expect(user_id, None)
+    await context.write(context.services.learners.expect, user_id, None)
     try:
-        team = context.services.teams.rename(user_id, waiting.team_id, text)
+        team = await context.write(context.services.teams.rename, user_id, waiting.team_id, text)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -152,7 +154,7 @@ async def show_admin(context: AttuneContext, chat_id: int, user_id: int, team_id
 async def leave_team(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """/leave for one team; its only facilitator is offered a hand-over or closing."""
     try:
-        team = context.services.teams.leave(user_id, team_id)
+        team = await context.write(context.services.teams.leave, user_id, team_id)
     except TeamProblem as problem:
         if problem.code not in HAND_OVER:
             raise
@@ -195,7 +197,7 @@ async def admin_action(
     elif route.op is routes.AdminOp.RENAME:
         context.services.teams.members(user_id, team_id)  # raises unless a facilitator
         waiting = routes.awaiting_text(routes.AwaitTeamName(team_id))
-        context.services.learners.expect(user_id, waiting)
+        await context.write(context.services.learners.expect, user_id, waiting)
         await steps.say(context, chat_id, texts.ASK_TEAM_NAME)
 
 
@@ -264,13 +266,11 @@ async def in_members(
             await edit(query, texts.confirm_remove(member.first_name, team.team_name), keyboard)
             return
         if route.op is routes.MemberOp.MAKE_FACILITATOR:
-            note = texts.facilitator_added(
-                teams.make_facilitator(user_id, team_id, member_id).first_name
-            )
+            made = await context.write(teams.make_facilitator, user_id, team_id, member_id)
+            note = texts.facilitator_added(made.first_name)
         else:
-            note = texts.member_removed(
-                teams.remove_member(user_id, team_id, member_id).first_name
-            )
+            removed = await context.write(teams.remove_member, user_id, team_id, member_id)
+            note = texts.member_removed(removed.first_name)
     listing = teams.members_page(user_id, route.team_id, route.page)
     text = texts.members_page(listing, user_id, note)
     await edit(query, text, kb.members_keyboard(listing, user_id))
@@ -292,17 +292,17 @@ async def in_menu(
         await edit(query, QUESTIONS[op](team), kb.confirm_keyboard(op, team.id))
         return
     if route.op is routes.ConfirmOp.CLOSE:
-        closed = context.services.teams.close(user_id, team.id)
+        closed = await context.write(context.services.teams.close, user_id, team.id)
         await edit(query, texts.team_closed(closed.name, len(closed.member_chats)))
         for chat_id in closed.member_chats:
             await notices.post(context, chat_id, texts.team_closed_notice(closed.name))
         return
     note = texts.NOTHING_CHANGED
     if route.op is routes.ConfirmOp.NEW_CODE:
-        rotated = context.services.teams.rotate_code(user_id, team.id)
+        rotated = await context.write(context.services.teams.rotate_code, user_id, team.id)
         note = texts.code_rotated(display(rotated.code), join_link(context, rotated.code))
     elif route.op is routes.ConfirmOp.STOP_CHALLENGE:
-        view = context.services.challenges.stop(user_id, team.id)
+        view = await context.write(context.services.challenges.stop, user_id, team.id)
         note = texts.challenge_stopped(view.track_title)
     await show_menu_in(context, query, user_id, team.id, note)
 

@@ -6,21 +6,27 @@ and as sent after it, through a ``GroupCommit`` shared by every delivery of a ti
 a failure means for the part decides what happens next: a refusal or a connection that
 never opened is sent again later; a timeout may have been delivered, so it is treated like
 a crash (see ``bot.services.delivery``).
+
+A sensitive lesson first goes out as its content note alone, recorded the same way; the
+lesson follows only if the learner presses "Show the lesson" (``handlers.content_notes``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 
 from telegram import LinkPreviewOptions
 from telegram.error import TelegramError
 
 from bot.learning import shuffle
+from bot.learning.content_notes import NOTE_DUE, NOTE_SENT
 from bot.services.delivery import Outgoing, SendingState, SentPoll
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
-from bot.telegram.keyboards import lesson_again_keyboard
+from bot.telegram.keyboards import content_note_keyboard, lesson_again_keyboard
 from bot.telegram.sending.failures import Failure, classify
 from bot.telegram.sending.group_commit import GroupCommit
 from bot.telegram.sending.marks import before_send
@@ -55,17 +61,29 @@ async def send_outgoing(
     """
     run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
     run.paid = True if broadcast and context.settings.paid_broadcast else None
-    _in_flight.add(outgoing.delivery_id)
-    try:
-        await run.send_all()
-    except TelegramError as error:
-        await run.stopped_by(error)
-        _measure(context, outgoing, classify(error).value)
-        return False
-    finally:
-        _in_flight.discard(outgoing.delivery_id)
+    with reserved(outgoing.delivery_id):
+        try:
+            await run.send_all()
+        except TelegramError as error:
+            await run.stopped_by(error)
+            _measure(context, outgoing, classify(error).value)
+            return False
     _measure(context, outgoing, "sent")
     return True
+
+
+@contextmanager
+def reserved(delivery_id: int) -> Iterator[None]:
+    """Keep a resume away from ``delivery_id`` while this block runs.
+
+    A handler that makes a delivery sendable again ("Show the lesson") reserves it before
+    its write, so a tick in between cannot pick it up and send the same parts too.
+    """
+    _in_flight.add(delivery_id)
+    try:
+        yield
+    finally:
+        _in_flight.discard(delivery_id)
 
 
 def _measure(context: AttuneContext, outgoing: Outgoing, outcome: str) -> None:
@@ -93,6 +111,8 @@ class _Run:
         # leaves the parameter out, so a free send is the same request as ever. PTB's
         # AIORateLimiter reads it and paces these sends at its paid ceiling, not 30/s.
         self.paid: bool | None = None
+        # What a part not sent yet leaves the day in: the note, or the lesson, still due.
+        self.unsent = NOTE_DUE if outgoing.note_first else "claimed"
 
     def plan(self) -> list[int]:
         """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
@@ -108,6 +128,9 @@ class _Run:
         return parts
 
     async def send_all(self) -> None:
+        if self.outgoing.note_first:
+            await self.send_note()
+            return
         first_time = self.done == 0 and not self.outgoing.resend
         plan = self.plan()
         for index in plan:
@@ -129,7 +152,20 @@ class _Run:
                 allow_paid_broadcast=self.paid,
             )
 
-    async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
+    async def send_note(self) -> None:
+        """A sensitive lesson's content note alone, with "Show the lesson" and "Skip
+        today"; marked in flight and then asked, so it is never sent twice either."""
+        outgoing, library = self.outgoing, self.context.services.library
+        lesson = outgoing.lesson
+        title = library.tracks[lesson.track_id].title
+        text = texts.content_note(lesson, title, outgoing.review, self.label())
+        with before_send(partial(self.note, in_flight=0)):
+            await self.context.bot.send_message(
+                outgoing.chat_id, text, reply_markup=content_note_keyboard(outgoing.delivery_id)
+            )
+        await self.note(in_flight=None, state=NOTE_SENT)
+
+    async def note(self, *, in_flight: int | None, state: str | None = None) -> None:
         """Record progress (and the poll just sent) before the next request goes out.
 
         Showing a lesson again (/today) records only its new polls: the day's own
@@ -143,26 +179,29 @@ class _Run:
             outgoing.learner_id,
             self.done,
             in_flight,
-            state,
+            state or self.unsent,
             self.poll,
             update_row=not outgoing.resend,
         )
         await self.journal.record(progress)
         self.poll = None
 
+    def label(self) -> str:
+        """The line under the lesson's title for a team challenge's lesson, else empty."""
+        tag = self.outgoing.challenge
+        return texts.challenge_label(tag.team_name, tag.day, tag.length) if tag else ""
+
     async def send(self, index: int) -> SentPoll | None:
         """Send part ``index``; a quiz poll returns what is needed to match its answers."""
         bot, outgoing, library = self.context.bot, self.outgoing, self.context.services.library
         lesson, chat_id = outgoing.lesson, outgoing.chat_id
         if index == 0:
-            tag = outgoing.challenge
-            label = texts.challenge_label(tag.team_name, tag.day, tag.length) if tag else ""
             text = texts.lesson_message(
                 lesson,
                 library.sources_for(lesson),
                 library.tracks[lesson.track_id].title,
                 outgoing.review,
-                label,
+                self.label(),
             )
             await bot.send_message(
                 chat_id, text, link_preview_options=NO_PREVIEW, allow_paid_broadcast=self.paid

@@ -52,7 +52,12 @@ async def after_lesson(
 
 
 async def after_claimed_lesson(context: AttuneContext, outgoing: Outgoing) -> None:
-    """Claim and send the reviews after one lesson sent outside the tick (/today)."""
+    """Claim and send the reviews after one lesson sent outside the tick (/today).
+
+    Not under a content note: the learner has not chosen to open that lesson yet.
+    """
+    if outgoing.note_first:
+        return
     services = context.services
     blocks = await context.write(
         services.reviews.after_lessons, [(outgoing.learner_id, outgoing.lesson.id)]

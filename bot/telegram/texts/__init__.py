@@ -5,8 +5,8 @@ Messages use Telegram HTML; anything that came from a person or a file is escape
 guilt-inducing, because our readers are at risk of burnout themselves.
 
 The words live in modules by feature (``common``, ``safety``, ``learner``, ``buttons``,
-``teams``, ``announcements``, ``reviews``); this package re-exports them, so handlers keep
-one namespace, ``texts.X``, ready for translation.
+``teams``, ``announcements``, ``reviews``, ``content_notes``, ...); this package re-exports
+them, so handlers keep one namespace, ``texts.X``, ready for translation.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ from bot.telegram.texts.buttons import (
     SCHEDULE_BUTTON,
     SEND_NOW_BUTTON,
     SETTINGS_BUTTONS,
+    SHOW_LESSON_BUTTON,
+    SKIP_TODAY_BUTTON,
     START_CHOICES,
     STOP_CHALLENGE_BUTTON,
     TRACK_INFO_BUTTON,
@@ -98,6 +100,14 @@ from bot.telegram.texts.common import (
     short_name,
     unknown_command,
     when,
+)
+from bot.telegram.texts.content_notes import (
+    NOTE_ALREADY_SHOWN,
+    NOTE_ALREADY_SKIPPED,
+    NOTE_DAY_OVER,
+    NOTE_NOT_YET,
+    NOTE_SKIPPED,
+    content_note,
 )
 from bot.telegram.texts.journal import (
     ASK_JOURNAL,
@@ -177,7 +187,7 @@ from bot.telegram.texts.practice import (
     NO_FIT_REPLY,
     NOT_YET_BUTTON,
     NOT_YET_REPLY,
-    NOTE_SKIPPED,
+    PRACTICE_NOTE_SKIPPED,
     SKIP_NOTE_BUTTON,
     SKIP_REFLECTION_BUTTON,
     SKIPPED,
@@ -321,6 +331,14 @@ __all__ = [
     "KEEP_MY_DATA_BUTTON",
     "KEPT",
     "LESSON_AGAIN_BUTTON",
+    "SHOW_LESSON_BUTTON",
+    "SKIP_TODAY_BUTTON",
+    "NOTE_ALREADY_SHOWN",
+    "NOTE_ALREADY_SKIPPED",
+    "NOTE_DAY_OVER",
+    "NOTE_NOT_YET",
+    "NOTE_SKIPPED",
+    "content_note",
     "LESSON_MAY_BE_MISSING",
     "LINK_USAGE",
     "MEMBERS_BUTTON",
@@ -332,7 +350,7 @@ __all__ = [
     "NEED_START",
     "NEWTEAM_USAGE",
     "NEW_CODE_BUTTON",
-    "NOTE_SKIPPED",
+    "PRACTICE_NOTE_SKIPPED",
     "NOTHING_CHANGED",
     "NOTHING_STORED",
     "NOTHING_TO_CANCEL",

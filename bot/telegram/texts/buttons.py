@@ -7,6 +7,8 @@ from datetime import date
 from bot.telegram.texts.common import short_name
 
 LESSON_AGAIN_BUTTON = "Show today's lesson"
+SHOW_LESSON_BUTTON = "Show the lesson"
+SKIP_TODAY_BUTTON = "Skip today"
 DONE_BUTTON = "Done ›"
 TRACK_INFO_BUTTON = "ⓘ About"
 EVERY_DAY_BUTTON = "Every day"

@@ -19,7 +19,7 @@ ASK_REFLECTION = (
     "Write it in one message, as long or short as you like. Only you will see it. Please "
     "leave out anything that could identify a client. /cancel to stop."
 )
-NOTE_SKIPPED = "No note, that's fine. Thanks for trying it."
+PRACTICE_NOTE_SKIPPED = "No note, that's fine. Thanks for trying it."
 NOT_YET_REPLY = (
     "That's fine: it will keep. The practice is still in the lesson whenever a moment "
     "for it comes."
