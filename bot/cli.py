@@ -153,6 +153,9 @@ def _lessons_items(args: argparse.Namespace) -> int:
     print("Per track:")
     for line in reports.cue_lines(library):
         print(line)
+    print("Where learners see the key, options shuffled:")
+    for line in reports.shuffled_position_lines(library):
+        print(line)
     print("Per question (cued first):")
     for line in reports.question_cue_lines(library):
         print(line)

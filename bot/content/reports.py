@@ -11,6 +11,9 @@ from datetime import date, timedelta
 
 from bot.content import item_cues
 from bot.content.model import Lesson, Library, Question
+from bot.learning import shuffle
+
+SIMULATED_LEARNERS = 500
 
 
 def cue_lines(library: Library) -> list[str]:
@@ -28,6 +31,33 @@ def cue_lines(library: Library) -> list[str]:
             "absolute words in "
             f"{cues.absolute_share:.0%} of wrong options; key in file order {spread}"
         )
+    return lines
+
+
+def shuffled_position_lines(library: Library, learners: int = SIMULATED_LEARNERS) -> list[str]:
+    """Per track: where the key is shown once options are shuffled, as shares of A, B, ...
+
+    Learners see the options in their own seeded order (``learning.shuffle``), so the file
+    order no longer matters; this replays that order for ``learners`` learners, one
+    delivery each, to show no position is favoured.
+    """
+    lines = []
+    for track in library.ordered_tracks():
+        counts: dict[int, int] = {}
+        for lesson in library.track_lessons(track.id):
+            for question in lesson.questions:
+                n = len(question.options)
+                for learner_id in range(1, learners + 1):
+                    order = shuffle.option_order(
+                        learner_id, shuffle.delivery_occasion(learner_id), question.id, n
+                    )
+                    place = shuffle.position_of(order, question.correct_index)
+                    counts[place] = counts.get(place, 0) + 1
+        total = sum(counts.values()) or 1
+        spread = " ".join(
+            f"{chr(ord('A') + pos)}:{count / total:.0%}" for pos, count in sorted(counts.items())
+        )
+        lines.append(f"  {track.id}: key shown at {spread} ({learners} simulated learners)")
     return lines
 
 

@@ -68,3 +68,15 @@ def test_items_with_a_missing_database_says_so(
     assert main(["lessons", "items", str(FIXTURE), "--db", url]) == 1
     assert "no database file" in capsys.readouterr().err
     assert not (tmp_path / "nowhere.db").exists()
+
+
+def test_static_items_show_the_key_spread_evenly_once_options_are_shuffled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Whatever the file order, learners see the key at A, B, C and D about equally."""
+    assert main(["lessons", "items", str(FIXTURE)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "key shown at" in line]
+    assert lines
+    for line in lines:
+        shares = [int(part.split(":")[1].rstrip("%")) for part in line.split()[4:8]]
+        assert len(shares) == 4 and all(20 <= share <= 30 for share in shares), line
