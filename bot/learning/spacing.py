@@ -57,10 +57,25 @@ def scheduler(retention: float = DEFAULT_RETENTION) -> Scheduler:
 
 
 def first_answer(now: datetime, right: bool, retention: float = DEFAULT_RETENTION) -> CardState:
-    """The card made by a lesson's own answer (not a review: no streak, no count)."""
-    card = Card(card_id=0, due=_utc(now))
-    card, _ = scheduler(retention).review_card(card, _rating(right), review_datetime=_utc(now))
-    return CardState(int(card.state), card.stability, card.difficulty, card.due, card.last_review)
+    """The card made by a lesson's own answer (not a review: no streak, no count).
+
+    A new card's first rating does not depend on when it happens, so FSRS runs once per
+    rating and retention; the answer path (the bot's hottest) only adds the interval.
+    """
+    state, stability, difficulty, interval = _first_rating(right, retention)
+    return CardState(state, stability, difficulty, _utc(now) + interval, _utc(now))
+
+
+@lru_cache(maxsize=16)
+def _first_rating(
+    right: bool, retention: float
+) -> tuple[int, float | None, float | None, timedelta]:
+    """FSRS's card after a first rating, as (state, stability, difficulty, interval)."""
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    card, _ = scheduler(retention).review_card(
+        Card(card_id=0, due=start), _rating(right), review_datetime=start
+    )
+    return int(card.state), card.stability, card.difficulty, card.due - start
 
 
 def after_review(

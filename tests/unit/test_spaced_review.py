@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from fsrs import Card, Rating
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -111,3 +112,18 @@ def test_review_requests_are_capped_and_sorted(offsets: list[int]) -> None:
     assert all(i.due < BERLIN.end for i in picked)
     overdue = sorted(i.due for i in items if i.due < BERLIN.end)
     assert [i.due for i in picked] == overdue[: review_pick.ON_REQUEST]
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_a_first_answer_is_exactly_what_fsrs_says_at_that_moment(right: bool) -> None:
+    card, _ = spacing.scheduler().review_card(
+        Card(card_id=1, due=NOW), Rating.Good if right else Rating.Again, review_datetime=NOW
+    )
+    made = spacing.first_answer(NOW, right)
+    assert (made.state, made.stability, made.difficulty, made.due, made.last_review) == (
+        int(card.state),
+        card.stability,
+        card.difficulty,
+        card.due,
+        card.last_review,
+    )

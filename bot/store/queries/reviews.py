@@ -14,14 +14,21 @@ from typing import cast as typed
 
 from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 
 from bot.learning.review_pick import DueItem
 from bot.learning.spacing import CardState
 from bot.store.models import Learner, ReviewItem, ReviewPoll
 
-_INSERT_ITEM = insert(ReviewItem)
+# A learner's item for a question is made once: the first answer in a lesson makes it, a
+# lesson met again in a later round leaves it. "Do nothing on conflict" keeps that to one
+# statement on the answer path (a savepoint would add two round trips per answer).
+_INSERT_ITEM = {
+    "sqlite": sqlite_insert(ReviewItem).on_conflict_do_nothing(),
+    "postgresql": postgresql_insert(ReviewItem).on_conflict_do_nothing(),
+}
 _DUE = (
     sa_select(
         col(ReviewItem.learner_id),
@@ -123,12 +130,8 @@ def add_item(
         "right_streak": 0,
         "created_at": now,
     }
-    try:
-        with connection.begin_nested():
-            connection.execute(_INSERT_ITEM, row)
-    except IntegrityError:
-        return False
-    return True
+    done = connection.execute(_INSERT_ITEM[connection.dialect.name], row)
+    return done.rowcount == 1
 
 
 def due_items(
