@@ -331,7 +331,9 @@ class Challenges(Service):
     ) -> Broadcast:
         last_day = challenge_date(challenge.start_date, challenge.days - 1)
         index = min(day_index(challenge.start_date, today), challenge.days - 1)
-        board = self._board(session, challenge, last_day if final else today)
+        # A challenge stopped early ends today: the days after it never came, and counting
+        # them as missed would break the team's streak to nothing in its summary.
+        board = self._board(session, challenge, min(today, last_day) if final else today)
         chats = tuple(learner.chat_id for learner, _ in self._member_days(session, challenge))
         lesson_ids = self.library.tracks[challenge.track_id].lesson_ids
         lesson = self.library.lessons[lesson_ids[index % len(lesson_ids)]]

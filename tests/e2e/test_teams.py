@@ -360,3 +360,30 @@ def menu_text(h: Harness, who: int) -> str:
 
 def last_buttons(h: Harness, who: int) -> list[list[dict[str, str]]]:
     return h.emulator.bot_messages(who)[-1].buttons
+
+
+async def test_a_challenge_stopped_early_sums_up_the_streak_the_team_had(
+    harness: Harness,
+) -> None:
+    """Stopped on day 4 of 14, after day 4's lesson reached the team but before anyone
+    did it: the summary counts the three days done. Day 4 is the last day, still open,
+    not a missed one that breaks the streak to nothing."""
+    h = harness
+    code = await setup_team(h)
+    await h.say(ANN, f"/join {code}")
+    await h.tap(ANN, "Join and show my first name")
+    await h.say(FAY, "/challenge cultural-humility 14")
+    for step in range(3 * 48):
+        await h.move_to(MONDAY + timedelta(minutes=30 * step))
+        for who in (ANN, FAY):
+            if h.open_polls(who):
+                await h.answer_quiz(who)
+    await h.move_to(MONDAY + timedelta(days=3, hours=10))  # day 4's lessons are out
+    assert h.open_polls(ANN) and h.open_polls(FAY)
+    assert "Team streak: 3 days" in joined(await h.say(ANN, "/team"))
+    await h.say(FAY, "/teamadmin")
+    await h.tap(FAY, "Stop challenge")
+    await h.tap(FAY, "Yes, stop the challenge")
+    await h.tick()
+    [summary] = [t for t in h.texts(ANN) if "challenge of Riverside clinic has ended" in t]
+    assert "finished on a streak of 3 days" in summary
