@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.clock import Clock
 from bot.content.model import Library
@@ -12,6 +13,7 @@ from bot.services.challenges import Challenges
 from bot.services.delivery import Deliveries
 from bot.services.feedback import Feedback
 from bot.services.learners import Learners
+from bot.services.lease import DEFAULT_TTL, Leases, new_worker_id
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
 from bot.services.safety import Safety
@@ -36,6 +38,7 @@ class Services:
     announcements: Announcements
     safety: Safety
     feedback: Feedback
+    leases: Leases
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -51,17 +54,19 @@ class Services:
         *,
         admins: frozenset[int] = frozenset(),
         announcement_cap: int = 3,
+        lease_ttl: timedelta = DEFAULT_TTL,
     ) -> Services:
-        """Wire the services together."""
+        """Wire the services together; ``worker`` names this process to the others."""
+        worker = new_worker_id()
         announcements = Announcements(
-            db, library, clock, admins=admins, daily_cap=announcement_cap
+            db, library, clock, admins=admins, daily_cap=announcement_cap, worker=worker
         )
         return cls(
             db=db,
             library=library,
             clock=clock,
             learners=Learners(db, library, clock),
-            deliveries=Deliveries(db, library, clock),
+            deliveries=Deliveries(db, library, clock, worker=worker),
             answers=Answers(db, library, clock),
             progress=Progress(db, library, clock),
             privacy=Privacy(db, library, clock),
@@ -70,4 +75,5 @@ class Services:
             announcements=announcements,
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
+            leases=Leases(db, library, clock, worker=worker, ttl=lease_ttl),
         )

@@ -2,12 +2,16 @@
 
 The JobQueue is only a trigger: what is due comes from the database every tick, so a
 restart, a crash or downtime loses nothing. Sending a lesson is ``bot.telegram.sending.lessons``.
+
+Of several workers on one database, only the elected sender (``bot.services.lease``) runs
+the tick's sending; the others keep handling updates and try for the lease each tick.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.health import write_heartbeat
@@ -17,7 +21,7 @@ from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending.group_commit import GroupCommit
-from bot.telegram.sending.lessons import in_flight, send_outgoing
+from bot.telegram.sending.lessons import send_outgoing
 from bot.telegram.sending.notices import post as _post
 
 logger = logging.getLogger(__name__)
@@ -25,6 +29,8 @@ logger = logging.getLogger(__name__)
 CLAIM_BATCH = 500
 CONCURRENT_SENDS = 32
 CHECKPOINT_SECONDS = 5.0
+TICK_JOB = "delivery-tick"
+LEASE_JOB = "sender-lease"
 
 
 async def tick(context: AttuneContext) -> None:
@@ -33,19 +39,38 @@ async def tick(context: AttuneContext) -> None:
     settings = context.job.data if context.job is not None else None
     if isinstance(settings, Settings):
         write_heartbeat(settings.heartbeat_file, services.clock.now())
-    pending = await asyncio.to_thread(services.deliveries.unfinished, in_flight())
+    if not services.leases.leader() and not await _renewed(context):
+        return  # another worker sends; this one handles updates
+    pending = await asyncio.to_thread(services.deliveries.unfinished)
     await _send_all(context, pending)
-    while True:
+    while services.leases.leader():
         batch = await asyncio.to_thread(services.deliveries.claim_due, CLAIM_BATCH)
         if not batch:
             break
         await _send_all(context, batch)
         if len(batch) < CLAIM_BATCH:
             break
+    if not services.leases.leader():
+        return
     await _post_challenge_news(context)
     due = await asyncio.to_thread(services.announcements.due)
     fanout.start(context, due.sending)
     await _post_held(context, due.held)
+
+
+async def renew_lease(context: AttuneContext) -> None:
+    """Keep this worker's leases; on being elected, send what is due at once."""
+    leases = context.services.leases
+    was = leases.leader()
+    if await _renewed(context) and not was and context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(TICK_JOB):
+            job.job.modify(next_run_time=datetime.now(UTC))
+
+
+async def _renewed(context: AttuneContext) -> bool:
+    """Renew the leases off the loop. A database failure goes to the error handler (the
+    work stays due); the lease then lapses, so nothing is sent twice meanwhile."""
+    return await asyncio.to_thread(context.services.leases.renew)
 
 
 async def checkpoint(context: AttuneContext) -> None:
@@ -87,12 +112,21 @@ async def _send_all(context: AttuneContext, batch: list[Outgoing]) -> None:
     """Send a batch concurrently; the rate limiter keeps us within Telegram's limits.
 
     One ``GroupCommit`` for the batch: the progress of concurrent sends shares commits.
+    A worker that is no longer the sender starts none of those still waiting: it hands
+    them back, and the new sender resumes them.
     """
+    deliveries = context.services.deliveries
     gate = asyncio.Semaphore(CONCURRENT_SENDS)
-    journal = GroupCommit(context.services.deliveries.record)
+    journal = GroupCommit(deliveries.record)
+    handed_back: list[int] = []
 
     async def one(outgoing: Outgoing) -> None:
         async with gate:
-            await send_outgoing(context, outgoing, journal)
+            if context.services.leases.leader():
+                await send_outgoing(context, outgoing, journal)
+            else:
+                handed_back.append(outgoing.delivery_id)
 
     await asyncio.gather(*(one(outgoing) for outgoing in batch))
+    if handed_back:
+        await asyncio.to_thread(deliveries.release, handed_back)

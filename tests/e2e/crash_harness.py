@@ -16,6 +16,7 @@ may or may not have arrived; Attune never sends such a part again. What must hol
   member without the announcement is reported to its author as "may not have arrived".
 
 Run the full count with ``python -m tests.e2e.crash_harness --kills 50``; CI runs fewer.
+``--workers 2`` runs two workers on one database instead (``crash_fleet``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import argparse
 import asyncio
 import random
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bot.clock import SystemClock
@@ -57,6 +58,9 @@ NOTICE = "Crash drill: the team meeting moves to Thursday."
 RATE = 30.0  # messages/s the rate limiter allows: how fast the bot works through its queue
 LATENCY = 0.02  # seconds the emulator takes per request, like a nearby Bot API
 DB_POLL = 0.02  # seconds between reads of the database while waiting on it
+# A restarted worker has a new id: it waits for the killed one's leases to run out before
+# it sends or resumes (20 s in production; short here, so kills are not mostly waiting).
+LEASE_SECONDS = "0.5"
 
 
 @dataclass
@@ -72,13 +76,16 @@ class Tally:
     announcement_copies: int = 0
     announcement_uncertain: int = 0
     announcement_missing: int = 0
+    sender_kills: int = 0  # with several workers: kills of the one elected to send
+    workers: int = 1
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         total = sum(self.kills.values())
+        which = f"; {self.sender_kills} of the elected sender" if self.workers > 1 else ""
         return [
             f"kills: {total} ({self.kills['lessons']} during the lesson fan-out, "
-            f"{self.kills['announcement']} during the announcement)",
+            f"{self.kills['announcement']} during the announcement{which})",
             f"learners: {self.learners}; every part exactly once: {self.complete}",
             f"deliveries with a part in flight at a kill: {self.uncertain} "
             f"(part missing, learner sent the note: {self.missing_then_noted}; "
@@ -93,17 +100,23 @@ class Tally:
 class Trial:
     """One database, one day, several kills, then a final run to the end."""
 
-    def __init__(self, tmp: Path, learners: int, rng: random.Random) -> None:
+    WORKERS = 1
+
+    def __init__(
+        self, tmp: Path, learners: int, rng: random.Random, database_url: str | None = None
+    ) -> None:
         self.tmp, self.rng = tmp, rng
         self.learner_ids = list(range(FACILITATOR + 1, FACILITATOR + 1 + learners))
         self.emulator = BotApiEmulator(TOKEN)
         self.log = tmp / "attune.log"
         self.settings = Settings(
             token=Secret(TOKEN),
-            database_url=f"sqlite:///{tmp / 'crash.db'}",
+            database_url=database_url or f"sqlite:///{tmp / 'crash.db'}",
             lessons_dir=LESSONS,
             heartbeat_file=tmp / "heartbeat",
         )
+        # Read as a monitoring query would, without the bot's code (any database).
+        self.monitor = create_engine(self.settings.database_url)
 
     async def run(self, kills: int, tally: Tally) -> None:
         await self.emulator.start()
@@ -127,6 +140,7 @@ class Trial:
             self.check(tally)
         finally:
             await self.emulator.stop()
+            self.monitor.dispose()
 
     def seed(self) -> None:
         """Learners due now, all in one team, and an announcement to them, ready to go."""
@@ -229,21 +243,22 @@ class Trial:
                 raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
 
     def phase_done(self, phase: str) -> bool:
-        """Read straight from SQLite (as a monitoring query would), without the bot's code."""
+        """Whether every lesson (or the announcement) is settled, read straight from the
+        database."""
         query = (
             "SELECT count(*) FROM delivery WHERE state != 'claimed'"
             if phase == "lessons"
             else "SELECT count(*) FROM announcement WHERE state = 'sent'"
         )
         wanted = len(self.learner_ids) + 1 if phase == "lessons" else 1
-        with sqlite3.connect(self.tmp / "crash.db", timeout=15) as connection:
-            return int(connection.execute(query).fetchone()[0]) >= wanted
+        with self.monitor.connect() as connection:
+            return int(connection.execute(text(query)).scalar_one()) >= wanted
 
-    async def start(self) -> asyncio.subprocess.Process:
+    async def start(self, **env: str) -> asyncio.subprocess.Process:
         with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
             return await spawn_attune(
                 self.emulator.port, self.tmp, self.settings.database_url,
-                tick_seconds="0.2", stderr=log,
+                tick_seconds="0.2", stderr=log, ATTUNE_LEASE_SECONDS=LEASE_SECONDS, **env,
             )  # fmt: skip
 
     async def wait_for(self, condition: Callable[[], bool], within: float) -> bool:
@@ -334,13 +349,26 @@ class Trial:
             tally.problems.append(f"{user_id}: announcement lost without a word")
 
 
-async def run_trials(kills: int, learners: int, seed: int, per_trial: int = 6) -> Tally:
-    """``kills`` kill points spread over trials of ``per_trial`` kills each."""
-    tally, rng = Tally(), random.Random(seed)
+async def run_trials(
+    kills: int,
+    learners: int,
+    seed: int,
+    per_trial: int = 6,
+    *,
+    trial: type[Trial] = Trial,
+    database: Callable[[Path], str] | None = None,
+) -> Tally:
+    """``kills`` kill points spread over trials of ``per_trial`` kills each.
+
+    ``trial`` is ``Trial`` (one worker) or ``crash_fleet.FleetTrial`` (two); ``database``
+    gives each trial's empty database URL (default: a SQLite file in its directory).
+    """
+    tally, rng = Tally(workers=trial.WORKERS), random.Random(seed)
     while sum(tally.kills.values()) < kills:
         with tempfile.TemporaryDirectory(prefix="attune-crash-") as tmp:
             wanted = min(per_trial, kills - sum(tally.kills.values()))
-            await Trial(Path(tmp), learners, rng).run(wanted, tally)
+            url = database(Path(tmp)) if database else None
+            await trial(Path(tmp), learners, rng, url).run(wanted, tally)
     return tally
 
 
@@ -349,9 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed))
+    trial = Trial
+    if args.workers == 2:
+        from tests.e2e.crash_fleet import FleetTrial  # noqa: PLC0415 - it builds on this module
+
+        trial = FleetTrial
+    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed, trial=trial))
     for line in tally.lines():
         sys.stdout.write(line + "\n")
     for problem in tally.problems:

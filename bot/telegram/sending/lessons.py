@@ -6,6 +6,10 @@ and as sent after it, through a ``GroupCommit`` shared by every delivery of a ti
 a failure means for the part decides what happens next: a refusal or a connection that
 never opened is sent again later; a timeout may have been delivered, so it is treated like
 a crash (see ``bot.services.delivery``).
+
+What is in flight lives in the database: the delivery names this worker as its sender
+for the run, and each part's in-flight mark is written only while it still does. A
+worker that stalled past its lease and lost the delivery to another sends nothing more.
 """
 
 from __future__ import annotations
@@ -32,27 +36,31 @@ logger = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 Journal = GroupCommit[SendingState]
-_in_flight: set[int] = set()
 
 
-def in_flight() -> set[int]:
-    """Deliveries being sent by this process right now (a resume must leave them alone)."""
-    return set(_in_flight)
+class NotOwner(Exception):
+    """The delivery is another worker's now: the part about to go must not."""
 
 
 async def send_outgoing(
     context: AttuneContext, outgoing: Outgoing, journal: Journal | None = None
 ) -> bool:
-    """Send the parts of a lesson not sent yet; return whether it all went out."""
-    run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
-    _in_flight.add(outgoing.delivery_id)
+    """Send the parts of a lesson not sent yet; return whether it all went out.
+
+    However the run ends, the delivery is handed back (its sender cleared), so the next
+    tick of whichever worker sends resumes what is left.
+    """
+    deliveries = context.services.deliveries
+    run = _Run(context, outgoing, journal or GroupCommit(deliveries.record))
     try:
         await run.send_all()
     except TelegramError as error:
         await run.stopped_by(error)
         return False
     finally:
-        _in_flight.discard(outgoing.delivery_id)
+        if not run.handed_back:
+            release = partial(deliveries.release, [outgoing.delivery_id])
+            await short_write(context.services.db, release)
     return True
 
 
@@ -64,6 +72,7 @@ class _Run:
         self.done = outgoing.parts_sent
         self.poll: SentPoll | None = None
         self.questions = outgoing.lesson.questions
+        self.handed_back = outgoing.resend  # showing a sent lesson again owns no row
 
     def plan(self) -> list[int]:
         """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
@@ -86,9 +95,10 @@ class _Run:
                 self.poll = await self.send(index)
             self.done = index + 1
             # Confirm at once: the next part may wait a while for the rate limiter.
-            await self.note(in_flight=None, state="sent" if index == plan[-1] else "claimed")
+            last = index == plan[-1]
+            await self.note(in_flight=None, state="sent" if last else "claimed", last=last)
         if not plan:
-            await self.note(in_flight=None, state="sent")
+            await self.note(in_flight=None, state="sent", last=True)
         tag = self.outgoing.challenge
         if first_time and tag is not None and tag.alternatives:
             await self.context.bot.send_message(
@@ -99,11 +109,14 @@ class _Run:
                 ),
             )
 
-    async def note(self, *, in_flight: int | None, state: str = "claimed") -> None:
+    async def note(
+        self, *, in_flight: int | None, state: str = "claimed", last: bool = False
+    ) -> None:
         """Record progress (and the poll just sent) before the next request goes out.
 
         Showing a lesson again (/today) records only its new polls: the day's own
-        bookkeeping is already settled.
+        bookkeeping is already settled. ``last`` ends the run and hands the delivery back.
+        Raises ``NotOwner`` for a part about to go whose delivery another worker took.
         """
         outgoing = self.outgoing
         if outgoing.resend and self.poll is None:
@@ -116,9 +129,13 @@ class _Run:
             state,
             self.poll,
             update_row=not outgoing.resend,
+            running=not last,
         )
-        await self.journal.record(progress)
+        written = await self.journal.record(progress)
         self.poll = None
+        self.handed_back = self.handed_back or last or not written
+        if not written and in_flight is not None:
+            raise NotOwner(f"delivery {outgoing.delivery_id} is sent by another worker now")
 
     async def send(self, index: int) -> SentPoll | None:
         """Send part ``index``; a quiz poll returns what is needed to match its answers."""
@@ -162,19 +179,21 @@ class _Run:
         """Settle a part Telegram did not take: retry later, give up, or leave uncertain."""
         outgoing, learners = self.outgoing, self.context.services.learners
         delivery_id, failure = outgoing.delivery_id, classify(error)
-        if failure in (Failure.BLOCKED, Failure.GONE):
+        if isinstance(error.__cause__, NotOwner):
+            logger.warning("%s; this worker stops sending it", error.__cause__)
+        elif failure in (Failure.BLOCKED, Failure.GONE):
             logger.info("learner %s cannot be reached (%s); skipping them",
                         outgoing.learner_id, error.message)  # fmt: skip
             await short_write(
                 self.context.services.db, partial(learners.mark_blocked, outgoing.learner_id)
             )
-            await self.note(in_flight=None, state="failed")
+            await self.note(in_flight=None, state="failed", last=True)
         elif failure is Failure.REFUSED:
             logger.error("Telegram refused delivery %s: %s", delivery_id, error.message)
-            await self.note(in_flight=None, state="failed")
+            await self.note(in_flight=None, state="failed", last=True)
         elif failure is Failure.UNCERTAIN:
             logger.warning("delivery %s: a part may have arrived (%s); not resending it",
                            delivery_id, error)  # fmt: skip
         else:
             logger.warning("delivery %s interrupted (%s); will resume", delivery_id, error)
-            await self.note(in_flight=None)
+            await self.note(in_flight=None, last=True)
