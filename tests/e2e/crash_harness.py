@@ -124,7 +124,7 @@ class Trial:
             self.emulator.set_latency(LATENCY)
             self.seed()
             landed = Counter[str]()
-            for _attempt in range(3 * kills):
+            for _attempt in range(4 * kills):
                 lessons_left = not self.phase_done("lessons")
                 phase = (
                     "lessons"
@@ -133,14 +133,18 @@ class Trial:
                 )
                 if sum(landed.values()) >= kills or self.phase_done("announcement"):
                     break
-                if await self.kill_once(phase):
+                if await self.kill_once(phase, tally):
                     landed[phase] += 1
             tally.kills.update(landed)
             await self.run_to_the_end()
             self.check(tally)
         finally:
+            await self.cleanup()
             await self.emulator.stop()
             self.monitor.dispose()
+
+    async def cleanup(self) -> None:
+        """Whatever a failed trial left running (here nothing: each kill waits its process)."""
 
     def seed(self) -> None:
         """Learners due now, all in one team, and an announcement to them, ready to go."""
@@ -181,66 +185,78 @@ class Trial:
                     lessons += 1
         return lessons, notices
 
-    async def kill_once(self, phase: str) -> bool:
+    async def kill_once(self, phase: str, tally: Tally) -> bool:
         """Start the bot, wait until ``phase`` is under way, kill it at a random moment.
 
-        The moment is drawn as a message of the phase still to come (any one, evenly)
-        and a point between it and the next, so every kill lands while the phase has
-        work left, however fast the bot sends. Returns whether it did.
+        Returns whether the kill landed while the phase had work left.
         """
-        index = 0 if phase == "lessons" else 1
-        learners = len(self.learner_ids)
-        total = learners * 3 if phase == "lessons" else learners
         if self.phase_done(phase):
             return False
         process = await self.start()
         try:
-            before = self.sent()[index]
-            started = await self.wait_for(
-                lambda: self.sent()[index] > before or self.phase_done(phase),
-                within=15 + 4 * learners / RATE,
-            )
-            if not started or self.phase_done(phase):
-                return False
-            sent = self.sent()[index]
-            target = sent + self.rng.randrange(max(total - sent, 1))
-            await self.wait_for(
-                lambda: self.sent()[index] >= target or self.phase_done(phase),
-                within=15 + 4 * learners / RATE,
-            )
-            await asyncio.sleep(self.rng.uniform(0, 1 / RATE))
-            return process.returncode is None and not self.phase_done(phase)
+            return await self.random_moment(phase) and process.returncode is None
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGKILL)
             await process.wait()
 
+    async def random_moment(self, phase: str, *, span: float = 1.0) -> bool:
+        """Wait until ``phase`` is under way, then until a random moment of it; whether
+        the phase still has work left then.
+
+        The moment is drawn as a message of the phase still to come (any one of the
+        next ``span`` of the phase, evenly) and a point between it and the next, so
+        every kill lands while the phase has work left, however fast the bot sends.
+        """
+        index = 0 if phase == "lessons" else 1
+        learners = len(self.learner_ids)
+        total = learners * 3 if phase == "lessons" else learners
+        within = 15 + 4 * learners / RATE
+        before = self.sent()[index]
+        started = await self.wait_for(
+            lambda: self.sent()[index] > before or self.phase_done(phase), within
+        )
+        if not started or self.phase_done(phase):
+            return False
+        sent = self.sent()[index]
+        target = sent + self.rng.randrange(max(min(total - sent, int(total * span)), 1))
+        await self.wait_for(lambda: self.sent()[index] >= target or self.phase_done(phase), within)
+        await asyncio.sleep(self.rng.uniform(0, 1 / RATE))
+        return not self.phase_done(phase)
+
     async def run_to_the_end(self) -> None:
-        """No more kills: let the bot finish the day's work, then stop it politely.
+        """No more kills: let the bot finish the day's work, then stop it politely."""
+        polls = len(self.emulator.requests("getUpdates"))
+        process = await self.start()
+        try:
+            await self.finish(polls)
+        finally:
+            await self.stop_politely(process)
+
+    async def finish(self, polls: int) -> None:
+        """Wait for a ``getUpdates`` after the first ``polls``, then for the day's work.
 
         SIGINT waits until the bot polls: before that, Python's default handler is the
         only one and the signal can be lost inside start-up.
         """
-        polls = len(self.emulator.requests("getUpdates"))
-        process = await self.start()
-        try:
-            await self.wait_for(
-                lambda: len(self.emulator.requests("getUpdates")) > polls, within=30
-            )
-            finished = await self.wait_for(
-                lambda: self.phase_done("lessons") and self.phase_done("announcement"),
-                within=30 + 5 * len(self.learner_ids) / RATE,
-            )
-            await self.emulator.wait_until_delivered()
-            assert finished, "the bot did not finish the day's work after the last restart"
-        finally:
+        await self.wait_for(lambda: len(self.emulator.requests("getUpdates")) > polls, within=30)
+        finished = await self.wait_for(
+            lambda: self.phase_done("lessons") and self.phase_done("announcement"),
+            within=30 + 5 * len(self.learner_ids) / RATE,
+        )
+        await self.emulator.wait_until_delivered()
+        assert finished, "the bot did not finish the day's work after the last restart"
+
+    async def stop_politely(self, process: asyncio.subprocess.Process) -> None:
+        """SIGINT, as a shutdown would; fail with the log's tail if it is ignored."""
+        if process.returncode is None:
             process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=30)
-            except TimeoutError:
-                process.kill()
-                tail = self.log.read_text(errors="replace")[-3000:]
-                raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:
+            process.kill()
+            tail = self.log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
 
     def phase_done(self, phase: str) -> bool:
         """Whether every lesson (or the announcement) is settled, read straight from the
