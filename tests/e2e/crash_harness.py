@@ -101,6 +101,8 @@ class Trial:
     """One database, one day, several kills, then a final run to the end."""
 
     WORKERS = 1
+    LEASE_SECONDS = LEASE_SECONDS
+    TICK_SECONDS = "0.2"
 
     def __init__(
         self, tmp: Path, learners: int, rng: random.Random, database_url: str | None = None
@@ -274,7 +276,8 @@ class Trial:
         with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
             return await spawn_attune(
                 self.emulator.port, self.tmp, self.settings.database_url,
-                tick_seconds="0.2", stderr=log, ATTUNE_LEASE_SECONDS=LEASE_SECONDS, **env,
+                tick_seconds=self.TICK_SECONDS, stderr=log,
+                ATTUNE_LEASE_SECONDS=self.LEASE_SECONDS, **env,
             )  # fmt: skip
 
     async def wait_for(self, condition: Callable[[], bool], within: float) -> bool:
