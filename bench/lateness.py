@@ -177,6 +177,10 @@ def report(result: dict[str, Any]) -> None:
         f" median lesson's {result['median_lateness_s']:.1f} s"
     )
     print(
+        f"  achieved: {result['messages'] / result['last_done_after_first_due_s']:.1f} msg/s "
+        f"from the first due to the last part (the limiter allows {result['rate']:.0f})"
+    )
+    print(
         f"  our CPU {result['cpu_ms_per_message']:.2f} ms per message: "
         f"{result['cpu_ms_per_message'] * result['rate'] / 1000:.0%} of one core at this rate"
     )
