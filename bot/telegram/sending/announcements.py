@@ -102,6 +102,8 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
             )
             if not all(outcomes):
                 return  # Telegram or the network is struggling: the next tick resumes
+            if not leases.leader():
+                return  # no longer the sender: the one elected now resumes it
         report = await asyncio.to_thread(service.finish_if_done, announcement_id)
         if report is not None and report.author_chat:
             await context.bot.send_message(report.author_chat, texts.delivery_report(report))
