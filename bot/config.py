@@ -75,6 +75,13 @@ class Settings:
     paid_broadcast: bool = False
     # Lesson days between "I'll try it" and the question whether it was tried.
     practice_follow_up_days: int = 3
+    # How long the elected sender's lease lasts unrenewed: another worker takes over
+    # within this and a quarter of it after the sender dies (``bot.services.lease``).
+    lease_seconds: float = 20.0
+    # Whether this worker fetches updates with getUpdates. Telegram allows one consumer:
+    # with polling, run further workers with ATTUNE_POLLING=0 (they still send when
+    # elected) or use a webhook.
+    polling: bool = True
 
     @classmethod
     def from_env(
@@ -102,6 +109,8 @@ class Settings:
             practice_follow_up_days=_follow_up_days(
                 env.get("ATTUNE_PRACTICE_FOLLOW_UP_DAYS", "3")
             ),
+            lease_seconds=_lease_seconds(env.get("ATTUNE_LEASE_SECONDS", "20")),
+            polling=_switch(env.get("ATTUNE_POLLING", "1"), "ATTUNE_POLLING"),
         )
 
     @staticmethod
@@ -232,13 +241,28 @@ def _log_level(raw: str) -> str:
 
 
 def _tick_seconds(raw: str) -> float:
+    return _seconds(raw, "ATTUNE_TICK_SECONDS", 0.05, 300)
+
+
+def _seconds(raw: str, name: str, least: float, most: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError("ATTUNE_TICK_SECONDS must be a number of seconds") from None
-    if not 0.05 <= value <= 300:
-        raise ConfigError("ATTUNE_TICK_SECONDS must be between 0.05 and 300")
+        raise ConfigError(f"{name} must be a number of seconds") from None
+    if not least <= value <= most:
+        raise ConfigError(f"{name} must be between {least:g} and {most:g}")
     return value
+
+
+def _lease_seconds(raw: str) -> float:
+    return _seconds(raw, "ATTUNE_LEASE_SECONDS", 0.5, 600)
+
+
+def _switch(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+        raise ConfigError(f"{name} must be 1 or 0")
+    return value in ("1", "true", "yes", "on")
 
 
 def _announcement_cap(raw: str) -> int:

@@ -34,7 +34,7 @@ def run_bot(settings: Settings) -> int:
         len(services.library.tracks),
     )
     try:
-        if settings.serves_http:
+        if settings.serves_http or not settings.polling:
             asyncio.run(_serve(Worker(application, settings)))
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,6 +17,7 @@ from bot.services.delivery import Deliveries
 from bot.services.feedback import Feedback
 from bot.services.journal import Journal
 from bot.services.learners import Learners
+from bot.services.lease import DEFAULT_TTL, Leases, new_worker_id
 from bot.services.practice import Practice
 from bot.services.privacy import Privacy
 from bot.services.progress import Progress
@@ -48,6 +50,7 @@ class Services:
     updates: Updates
     journal: Journal
     practice: Practice
+    leases: Leases
 
     @staticmethod
     def database_unavailable(error: BaseException | None) -> str | None:
@@ -77,17 +80,19 @@ class Services:
         announcement_cap: int = 3,
         review_retention: float = 0.9,
         follow_up_after: int = FOLLOW_UP_AFTER,
+        lease_ttl: timedelta = DEFAULT_TTL,
     ) -> Services:
-        """Wire the services together."""
+        """Wire the services together; ``worker`` names this process to the others."""
+        worker = new_worker_id()
         announcements = Announcements(
-            db, library, clock, admins=admins, daily_cap=announcement_cap
+            db, library, clock, admins=admins, daily_cap=announcement_cap, worker=worker
         )
         return cls(
             db=db,
             library=library,
             clock=clock,
             learners=Learners(db, library, clock),
-            deliveries=Deliveries(db, library, clock),
+            deliveries=Deliveries(db, library, clock, worker=worker),
             answers=Answers(db, library, clock, review_retention=review_retention),
             progress=Progress(db, library, clock),
             privacy=Privacy(db, library, clock),
@@ -100,4 +105,5 @@ class Services:
             updates=Updates(db, library, clock),
             journal=Journal(db, library, clock),
             practice=Practice(db, library, clock, follow_up_after),
+            leases=Leases(db, library, clock, worker=worker, ttl=lease_ttl),
         )

@@ -31,12 +31,15 @@ from bot.store.models import Announcement, AnnouncementDelivery, Learner, Team, 
 from bot.store.queries.announcements import (
     all_recipients,
     announcements_due,
+    claim_fan_out,
+    leave_scheduled,
     mark_sending,
     out_times,
     pending_recipients,
     recent_announcements,
     recipient_counts,
     recipients_in_state,
+    release_fan_out,
     scheduled_announcements,
     sending_announcement_ids,
 )
@@ -163,10 +166,12 @@ class Announcements(Service):
         *,
         admins: frozenset[int] = frozenset(),
         daily_cap: int = 3,
+        worker: str,
     ) -> None:
         super().__init__(db, library, clock)
         self.admins = admins
         self.daily_cap = daily_cap
+        self.worker = worker  # this process: the sender it names on a fan-out it runs
 
     def audiences(self, learner_id: int) -> list[tuple[int, str]]:
         """Teams the learner may announce to, and ``EVERYONE`` for operators."""
@@ -273,6 +278,9 @@ class Announcements(Service):
             for announcement in announcements_due(session, now):
                 audience = announcement.team_id or EVERYONE
                 problem = self._audience_problem(session, announcement.learner_id, audience)
+                # Conditional: a worker that ran this at the same moment moved it first.
+                if not leave_scheduled(session, id_of(announcement), "held" if problem else None):
+                    continue
                 if problem is None:
                     self._start(session, announcement)
                 else:
@@ -281,12 +289,24 @@ class Announcements(Service):
                     held.append(self._held(session, announcement, problem))
             return Due(sending_announcement_ids(session), held)
 
-    def settle_interrupted(self, announcement_id: int) -> None:
-        """Rows left ``sending`` by a crash: never resent, reported as uncertain."""
+    def claim(self, announcement_id: int) -> bool:
+        """Make this worker the one fanning the announcement out, unless a live worker is.
+
+        Rows a previous sender left ``sending`` (it crashed mid-request) are settled in the
+        same transaction: never resent, reported as uncertain.
+        """
         with self.db.session() as session:
+            if not claim_fan_out(session, announcement_id, self.worker, self.clock.now()):
+                return False
             for row in recipients_in_state(session, announcement_id, "sending"):
                 row.state, row.reason = "failed", INTERRUPTED
                 session.add(row)
+            return True
+
+    def release(self, announcement_id: int) -> None:
+        """This worker stopped fanning it out (done, or to resume on a later tick)."""
+        with self.db.session() as session:
+            release_fan_out(session, announcement_id, self.worker)
 
     def next_recipients(self, announcement_id: int, limit: int) -> list[Recipient]:
         """Up to ``limit`` pending recipients; those who left the team are settled as failed.
@@ -309,10 +329,14 @@ class Announcements(Service):
                 session.add(row)
             return recipients
 
-    def mark_sending(self, delivery_ids: list[int]) -> None:
-        """These requests are leaving now; if a crash interrupts them, they may have arrived."""
+    def mark_sending(self, delivery_ids: list[int]) -> set[int]:
+        """These requests are leaving now; if a crash interrupts them, they may have arrived.
+
+        Returns those refused: the fan-out is no longer this worker's (it stalled past its
+        lease and another took over), so they must not be sent from here.
+        """
         with self.db.session() as session:
-            mark_sending(session, delivery_ids)
+            return set(delivery_ids) - mark_sending(session, delivery_ids, self.worker)
 
     def settle(self, delivery_id: int, state: str, reason: str | None = None) -> None:
         """Record how one delivery ended: sent, failed, blocked, or pending to retry."""
@@ -340,6 +364,7 @@ class Announcements(Service):
             if any(row.state in ("pending", "sending") for row, _ in rows):
                 return None
             announcement.state, announcement.finished_at = "sent", self.clock.now()
+            announcement.sender = None
             session.add(announcement)
             author = session.get(Learner, announcement.learner_id)
             unreachable = tuple(

@@ -23,24 +23,27 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from bot.content.model import Lesson
+from bot.clock import Clock
+from bot.content.model import Lesson, Library
 from bot.learning.challenges import lesson_for_day
 from bot.learning.content_notes import NOTE_DUE, NOTE_SENT, SKIPPED, NoteOutcome, answer_note
 from bot.learning.curriculum import Pick, Seen, Skipped, held_back, pick_next_lesson
 from bot.learning.schedule import local_date
 from bot.services.base import Service
 from bot.services.profiles import next_lesson_at, profile_of
+from bot.store.engine import Database
 from bot.store.models import Challenge, Delivery, Learner, Team, id_of
 from bot.store.queries.answers import answered_question_ids
 from bot.store.queries.challenges import counting_challenge, learners_in_challenges
 from bot.store.queries.deliveries import (
     Served,
+    adopt_unfinished,
     delivery_of,
     delivery_on,
+    hand_back,
     last_served_day,
     past_deliveries,
     record_sending,
-    unfinished_deliveries,
 )
 from bot.store.queries.learners import count_due, learners_due
 
@@ -106,6 +109,7 @@ class SendingState:
 
     ``parts_sent`` counts the parts confirmed by Telegram, ``in_flight`` is the part whose
     request is about to go (or ``None``), and ``poll`` is a quiz poll just confirmed.
+    Each state is written only while this worker is the delivery's ``sender``.
     """
 
     delivery_id: int
@@ -115,10 +119,19 @@ class SendingState:
     state: str = "claimed"
     poll: SentPoll | None = None
     update_row: bool = True
+    running: bool = True  # ``False`` on the run's last record: the sender is cleared
 
 
 class Deliveries(Service):
-    """Claiming, sending bookkeeping and /today."""
+    """Claiming, sending bookkeeping and /today.
+
+    ``worker`` is this process's id: a delivery it claims or resumes names it as the
+    sender until its run ends, and no other worker touches it while this one is alive.
+    """
+
+    def __init__(self, db: Database, library: Library, clock: Clock, *, worker: str) -> None:
+        super().__init__(db, library, clock)
+        self.worker = worker
 
     def claim_due(self, limit: int = 500) -> list[Outgoing]:
         """Claim up to ``limit`` learners whose next lesson is due now.
@@ -157,27 +170,29 @@ class Deliveries(Service):
         with self.db.session() as session:
             return count_due(session, self.clock.now())
 
-    def unfinished(self, exclude: set[int]) -> list[Outgoing]:
+    def unfinished(self) -> list[Outgoing]:
         """Claimed deliveries whose sending stopped part-way (a crash, a network error).
 
+        Only those no live worker is sending: none, or one whose own lease ran out (it
+        died; after a restart this process has a new id). They become this worker's.
         Those still on the learner's local day are resumed; older ones are closed, since a
         lesson that arrives a day late would double up with the next one.
         """
         now = self.clock.now()
         resumable: list[Outgoing] = []
         with self.db.session() as session:
-            for delivery, learner in unfinished_deliveries(session):
-                if delivery.id in exclude:
-                    continue
+            for delivery, learner in adopt_unfinished(session, self.worker, now):
                 if delivery.part_in_flight is not None:
                     _settle_uncertain(delivery)
                 today = local_date(now, learner.zone or "UTC")
                 retired = delivery.lesson_id not in self.library.lessons
                 if learner.status != "active" or delivery.local_date != today or retired:
                     delivery.state = "expired"
-                session.add(delivery)
                 if delivery.state in ("claimed", NOTE_DUE):
                     resumable.append(self._outgoing(session, delivery, learner))
+                else:  # closed, or a note that may have arrived: nothing left to send
+                    delivery.sender = None
+                session.add(delivery)
         return resumable
 
     def today(self, learner_id: int) -> tuple[Outgoing, bool] | None:
@@ -226,6 +241,7 @@ class Deliveries(Service):
                 delivery.state, delivery.excused = SKIPPED, True
             elif outcome is NoteOutcome.SHOWN:
                 delivery.state, delivery.excused, delivery.parts_sent = "claimed", False, 0
+                delivery.sender = self.worker
             else:
                 return NoteAnswer(outcome)
             session.add(delivery)
@@ -235,12 +251,21 @@ class Deliveries(Service):
                 outcome, self._outgoing(session, delivery, learner, fresh=True) if shown else None
             )
 
-    def record(self, states: list[SendingState]) -> None:
-        """Write the sending state of many deliveries in one transaction (a group commit)."""
+    def release(self, delivery_ids: list[int]) -> None:
+        """This worker stopped sending these part-way: whoever sends next resumes them."""
+        with self.db.engine.begin() as connection:
+            hand_back(connection, self.worker, delivery_ids)
+
+    def record(self, states: list[SendingState]) -> set[SendingState]:
+        """Write the sending state of many deliveries in one transaction (a group commit).
+
+        Returns the states not written: their delivery is no longer this worker's (it
+        stalled past its lease and another took over), so the part must not be sent.
+        """
         now = self.clock.now()
         rows = [
             {"p_id": p.delivery_id, "p_sent": p.parts_sent, "p_flight": p.in_flight,
-             "p_state": p.state}
+             "p_state": p.state, "p_sender": self.worker if p.running else None}
             for p in states
             if p.update_row
         ]  # fmt: skip
@@ -253,7 +278,8 @@ class Deliveries(Service):
             if p.poll is not None
         ]  # fmt: skip
         with self.db.engine.begin() as connection:
-            record_sending(connection, rows, polls)
+            lost = record_sending(connection, self.worker, rows, polls)
+        return {p for p in states if p.update_row and p.delivery_id in lost}
 
     def _claim_scheduled(
         self,
@@ -328,6 +354,7 @@ class Deliveries(Service):
             challenge_id=counting.challenge.id if counting else None,
             challenge_day=counting.index if counting else None,
             state=NOTE_DUE if self.library.lessons[pick.lesson_id].sensitive else "claimed",
+            sender=self.worker,
         )
         if not guarded:
             session.add(delivery)

@@ -18,6 +18,7 @@ from bot.services.base import Service
 from bot.services.profiles import ONBOARDING_STEPS, Profile, next_lesson_at, profile_of
 from bot.store.models import Learner
 from bot.store.queries.deliveries import delivery_on, excuse_open_days, last_served_day
+from bot.store.queries.learners import locked_learner
 
 MAX_PAUSE_DAYS = 365
 
@@ -54,7 +55,7 @@ class Learners(Service):
     def start(self, learner_id: int, chat_id: int, first_name: str) -> StartResult:
         """Enrol a new learner or welcome one back; never loses progress."""
         with self.db.session() as session:
-            learner = session.get(Learner, learner_id)
+            learner = locked_learner(session, learner_id)
             is_new = learner is None
             if learner is None:
                 # No days chosen yet (0), so a typed /days is known to be an answer.
@@ -217,10 +218,11 @@ class Learners(Service):
         reschedule_after: bool = False,
         moved_from: str | None = None,
     ) -> Profile | None:
-        """Apply ``change`` to the learner's row in one transaction (``moved_from``: the
-        zone the learner left, when the change is a move)."""
+        """Apply ``change`` to the learner's row in one transaction, the row locked first:
+        another worker's change to the same learner waits for this one, then sees it
+        (``moved_from``: the zone the learner left, when the change is a move)."""
         with self.db.session() as session:
-            learner = session.get(Learner, learner_id)
+            learner = locked_learner(session, learner_id)
             if learner is None:
                 return None
             change(session, learner)

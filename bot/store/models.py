@@ -89,6 +89,11 @@ class Delivery(SQLModel, table=True):
     excused: bool = False
     challenge_id: int | None = Field(default=None, foreign_key="challenge.id", ondelete="SET NULL")
     challenge_day: int | None = None
+    # The worker whose task is sending this delivery right now (``None`` between runs).
+    # While that worker's own lease (``Lease``, ``worker:<id>``) lives, no other worker
+    # resumes the delivery, and a part leaves only if its in-flight mark found this
+    # worker still the owner: a part is never sent by two workers.
+    sender: str | None = Field(default=None, max_length=200)
 
     __table_args__ = (
         UniqueConstraint("learner_id", "local_date", name="uq_delivery_day"),
@@ -254,6 +259,9 @@ class Announcement(SQLModel, table=True):
     scheduled_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     created_at: datetime = Field(sa_column=_instant())
     finished_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # The worker running its fan-out right now; claimed by a conditional update, so two
+    # workers never fan one announcement out at once (see ``Delivery.sender``).
+    sender: str | None = Field(default=None, max_length=200)
 
 
 class AnnouncementDelivery(SQLModel, table=True):
@@ -329,6 +337,18 @@ class PracticeCommitment(SQLModel, table=True):
     state: str = Field(default="committed", max_length=16, index=True)
     created_at: datetime = Field(sa_column=_instant())
     answered_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class Lease(SQLModel, table=True):
+    """A named lease held by one worker until ``expires_at`` unless renewed.
+
+    ``sender`` is held by the elected sender, the one worker that runs scheduled sending;
+    ``worker:<id>`` by each running worker itself, so others can tell it is alive.
+    """
+
+    name: str = Field(primary_key=True, max_length=200)
+    owner: str = Field(max_length=200)
+    expires_at: datetime = Field(sa_column=_instant())
 
 
 class _Saved(Protocol):

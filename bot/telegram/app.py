@@ -6,8 +6,10 @@ two functions, so what the tests exercise is what runs in production.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -32,6 +34,7 @@ from bot.store.engine import Database
 from bot.telegram import texts
 from bot.telegram.context import (
     PRIVATE,
+    SERVICES_KEY,
     AttuneApplication,
     AttuneContext,
     attach_services,
@@ -52,7 +55,14 @@ from bot.telegram.handlers import (
     reviews,
     team_actions,
 )
-from bot.telegram.jobs import CHECKPOINT_SECONDS, checkpoint, tick
+from bot.telegram.jobs import (
+    CHECKPOINT_SECONDS,
+    LEASE_JOB,
+    TICK_JOB,
+    checkpoint,
+    renew_lease,
+    tick,
+)
 from bot.telegram.sending.http import TelegramHTTP
 from bot.telegram.update_order import PerChatUpdateProcessor
 
@@ -86,6 +96,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         announcement_cap=settings.announcement_cap,
         review_retention=settings.review_retention,
         follow_up_after=settings.practice_follow_up_days,
+        lease_ttl=timedelta(seconds=settings.lease_seconds),
     )
 
 
@@ -114,6 +125,7 @@ def build_application(
         # carry entities or plain lesson text say parse_mode=None.
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(_register_commands)
+        .post_shutdown(_hand_over)
         .request(TelegramHTTP(connection_pool_size=connections, metrics=metrics))
         .get_updates_request(TelegramHTTP())
         .concurrent_updates(PerChatUpdateProcessor())
@@ -135,8 +147,14 @@ def build_application(
         tick,
         interval=settings.tick_seconds,
         first=settings.tick_seconds,
-        name="delivery-tick",
+        name=TICK_JOB,
         data=settings,
+    )
+    job_queue.run_repeating(
+        renew_lease,
+        interval=services.leases.renew_every.total_seconds(),
+        first=0,
+        name=LEASE_JOB,
     )
     job_queue.run_repeating(
         checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint"
@@ -178,6 +196,15 @@ async def _register_commands(application: AttuneApplication) -> None:
         logger.warning("could not register the command menu: %s", error)
 
 
+async def _hand_over(application: AttuneApplication) -> None:
+    """After shutdown nothing more is sent: let another worker take over at once."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    try:
+        await asyncio.to_thread(services.leases.release)
+    except Exception as error:  # noqa: BLE001 - the leases then run out on their own
+        logger.warning("could not hand the leases over: %s", error)
+
+
 async def start_bot(application: AttuneApplication, *, poll_timeout: int = 10) -> None:
     """Start polling the way ``run_polling`` does, for callers that own the event loop.
 
@@ -207,3 +234,5 @@ async def stop_bot(application: AttuneApplication) -> None:
     if application.running:
         await application.stop()
     await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

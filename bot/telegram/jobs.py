@@ -2,12 +2,16 @@
 
 The JobQueue is only a trigger: what is due comes from the database every tick, so a
 restart, a crash or downtime loses nothing. Sending a lesson is ``bot.telegram.sending.lessons``.
+
+Of several workers on one database, only the elected sender (``bot.services.lease``) runs
+the tick's sending; the others keep handling updates and try for the lease each tick.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 
 from bot.config import Settings
 from bot.health import write_heartbeat
@@ -20,7 +24,7 @@ from bot.telegram.keyboards import follow_up_keyboard
 from bot.telegram.sending import announcements as fanout
 from bot.telegram.sending import reviews as review_sending
 from bot.telegram.sending.group_commit import GroupCommit
-from bot.telegram.sending.lessons import in_flight, send_outgoing
+from bot.telegram.sending.lessons import send_outgoing
 from bot.telegram.sending.notices import post as _post
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ CONCURRENT_SENDS = 32
 # Paid broadcasts go up to 1,000 messages/s: at ~0.3 s a request, ~300 lessons at once.
 PAID_CONCURRENT_SENDS = 320
 CHECKPOINT_SECONDS = 5.0
+TICK_JOB = "delivery-tick"
+LEASE_JOB = "sender-lease"
 
 
 async def tick(context: AttuneContext) -> None:
@@ -39,10 +45,14 @@ async def tick(context: AttuneContext) -> None:
     if isinstance(settings, Settings):
         write_heartbeat(settings.heartbeat_file, services.clock.now())
     context.metrics.heartbeat()
+    leader = services.leases.leader() or await _renewed(context)
+    context.metrics.set_leader(leader)
+    if not leader:
+        return  # another worker sends; this one handles updates
     context.metrics.backlog.set(await asyncio.to_thread(services.deliveries.backlog))
-    pending = await asyncio.to_thread(services.deliveries.unfinished, in_flight())
+    pending = await asyncio.to_thread(services.deliveries.unfinished)
     await _send_all(context, pending)
-    while True:
+    while services.leases.leader():
         batch = await asyncio.to_thread(services.deliveries.claim_due, CLAIM_BATCH)
         if not batch:
             break
@@ -54,12 +64,31 @@ async def tick(context: AttuneContext) -> None:
         await _ask_follow_ups(context, batch)
         if len(batch) < CLAIM_BATCH:
             break
+    if not services.leases.leader():
+        return
     await _post_challenge_news(context)
     due = await asyncio.to_thread(services.announcements.due)
     fanout.start(context, due.sending)
     await _post_held(context, due.held)
     await asyncio.to_thread(services.updates.prune)
     await asyncio.to_thread(services.journal.forget_expired)
+
+
+async def renew_lease(context: AttuneContext) -> None:
+    """Keep this worker's leases; on being elected, send what is due at once."""
+    leases = context.services.leases
+    was = leases.leader()
+    leading = await _renewed(context)
+    context.metrics.set_leader(leading)
+    if leading and not was and context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(TICK_JOB):
+            job.job.modify(next_run_time=datetime.now(UTC))
+
+
+async def _renewed(context: AttuneContext) -> bool:
+    """Renew the leases off the loop. A database failure goes to the error handler (the
+    work stays due); the lease then lapses, so nothing is sent twice meanwhile."""
+    return await asyncio.to_thread(context.services.leases.renew)
 
 
 async def checkpoint(context: AttuneContext) -> None:
@@ -113,17 +142,25 @@ async def _send_all(
 
     One ``GroupCommit`` for the batch: the progress of concurrent sends shares commits.
     A lesson sent in full is followed by the learner's review block, if one was claimed.
+    A worker that is no longer the sender starts none of those still waiting: it hands
+    them back, and the new sender resumes them.
     """
+    deliveries = context.services.deliveries
     paid = context.settings.paid_broadcast
     gate = asyncio.Semaphore(PAID_CONCURRENT_SENDS if paid else CONCURRENT_SENDS)
-    journal = GroupCommit(context.services.deliveries.record)
+    journal = GroupCommit(deliveries.record)
     review_journal = GroupCommit(context.services.reviews.record_sent)
     reviews = reviews or {}
+    handed_back: list[int] = []
 
     async def one(outgoing: Outgoing) -> None:
         async with gate:
-            if await send_outgoing(context, outgoing, journal, broadcast=True):
+            if not context.services.leases.leader():
+                handed_back.append(outgoing.delivery_id)
+            elif await send_outgoing(context, outgoing, journal, broadcast=True):
                 block = reviews.get(outgoing.learner_id)
                 await review_sending.after_lesson(context, block, review_journal)
 
     await asyncio.gather(*(one(outgoing) for outgoing in batch))
+    if handed_back:
+        await asyncio.to_thread(deliveries.release, handed_back)

@@ -16,6 +16,7 @@ may or may not have arrived; Attune never sends such a part again. What must hol
   member without the announcement is reported to its author as "may not have arrived".
 
 Run the full count with ``python -m tests.e2e.crash_harness --kills 50``; CI runs fewer.
+``--workers 2`` runs two workers on one database instead (``crash_fleet``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import argparse
 import asyncio
 import random
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
 from sqlmodel import select
 
 from bot.clock import SystemClock
@@ -57,6 +58,9 @@ NOTICE = "Crash drill: the team meeting moves to Thursday."
 RATE = 30.0  # messages/s the rate limiter allows: how fast the bot works through its queue
 LATENCY = 0.02  # seconds the emulator takes per request, like a nearby Bot API
 DB_POLL = 0.02  # seconds between reads of the database while waiting on it
+# A restarted worker has a new id: it waits for the killed one's leases to run out before
+# it sends or resumes (20 s in production; short here, so kills are not mostly waiting).
+LEASE_SECONDS = "0.5"
 
 
 @dataclass
@@ -72,13 +76,16 @@ class Tally:
     announcement_copies: int = 0
     announcement_uncertain: int = 0
     announcement_missing: int = 0
+    sender_kills: int = 0  # with several workers: kills of the one elected to send
+    workers: int = 1
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         total = sum(self.kills.values())
+        which = f"; {self.sender_kills} of the elected sender" if self.workers > 1 else ""
         return [
             f"kills: {total} ({self.kills['lessons']} during the lesson fan-out, "
-            f"{self.kills['announcement']} during the announcement)",
+            f"{self.kills['announcement']} during the announcement{which})",
             f"learners: {self.learners}; every part exactly once: {self.complete}",
             f"deliveries with a part in flight at a kill: {self.uncertain} "
             f"(part missing, learner sent the note: {self.missing_then_noted}; "
@@ -93,17 +100,25 @@ class Tally:
 class Trial:
     """One database, one day, several kills, then a final run to the end."""
 
-    def __init__(self, tmp: Path, learners: int, rng: random.Random) -> None:
+    WORKERS = 1
+    LEASE_SECONDS = LEASE_SECONDS
+    TICK_SECONDS = "0.2"
+
+    def __init__(
+        self, tmp: Path, learners: int, rng: random.Random, database_url: str | None = None
+    ) -> None:
         self.tmp, self.rng = tmp, rng
         self.learner_ids = list(range(FACILITATOR + 1, FACILITATOR + 1 + learners))
         self.emulator = BotApiEmulator(TOKEN)
         self.log = tmp / "attune.log"
         self.settings = Settings(
             token=Secret(TOKEN),
-            database_url=f"sqlite:///{tmp / 'crash.db'}",
+            database_url=database_url or f"sqlite:///{tmp / 'crash.db'}",
             lessons_dir=LESSONS,
             heartbeat_file=tmp / "heartbeat",
         )
+        # Read as a monitoring query would, without the bot's code (any database).
+        self.monitor = create_engine(self.settings.database_url)
 
     async def run(self, kills: int, tally: Tally) -> None:
         await self.emulator.start()
@@ -111,7 +126,7 @@ class Trial:
             self.emulator.set_latency(LATENCY)
             self.seed()
             landed = Counter[str]()
-            for _attempt in range(3 * kills):
+            for _attempt in range(4 * kills):
                 lessons_left = not self.phase_done("lessons")
                 phase = (
                     "lessons"
@@ -120,13 +135,18 @@ class Trial:
                 )
                 if sum(landed.values()) >= kills or self.phase_done("announcement"):
                     break
-                if await self.kill_once(phase):
+                if await self.kill_once(phase, tally):
                     landed[phase] += 1
             tally.kills.update(landed)
             await self.run_to_the_end()
             self.check(tally)
         finally:
+            await self.cleanup()
             await self.emulator.stop()
+            self.monitor.dispose()
+
+    async def cleanup(self) -> None:
+        """Whatever a failed trial left running (here nothing: each kill waits its process)."""
 
     def seed(self) -> None:
         """Learners due now, all in one team, and an announcement to them, ready to go."""
@@ -167,83 +187,97 @@ class Trial:
                     lessons += 1
         return lessons, notices
 
-    async def kill_once(self, phase: str) -> bool:
+    async def kill_once(self, phase: str, tally: Tally) -> bool:
         """Start the bot, wait until ``phase`` is under way, kill it at a random moment.
 
-        The moment is drawn as a message of the phase still to come (any one, evenly)
-        and a point between it and the next, so every kill lands while the phase has
-        work left, however fast the bot sends. Returns whether it did.
+        Returns whether the kill landed while the phase had work left.
         """
-        index = 0 if phase == "lessons" else 1
-        learners = len(self.learner_ids)
-        total = learners * 3 if phase == "lessons" else learners
         if self.phase_done(phase):
             return False
         process = await self.start()
         try:
-            before = self.sent()[index]
-            started = await self.wait_for(
-                lambda: self.sent()[index] > before or self.phase_done(phase),
-                within=15 + 4 * learners / RATE,
-            )
-            if not started or self.phase_done(phase):
-                return False
-            sent = self.sent()[index]
-            target = sent + self.rng.randrange(max(total - sent, 1))
-            await self.wait_for(
-                lambda: self.sent()[index] >= target or self.phase_done(phase),
-                within=15 + 4 * learners / RATE,
-            )
-            await asyncio.sleep(self.rng.uniform(0, 1 / RATE))
-            return process.returncode is None and not self.phase_done(phase)
+            return await self.random_moment(phase) and process.returncode is None
         finally:
             if process.returncode is None:
                 process.send_signal(signal.SIGKILL)
             await process.wait()
 
+    async def random_moment(self, phase: str, *, span: float = 1.0) -> bool:
+        """Wait until ``phase`` is under way, then until a random moment of it; whether
+        the phase still has work left then.
+
+        The moment is drawn as a message of the phase still to come (any one of the
+        next ``span`` of the phase, evenly) and a point between it and the next, so
+        every kill lands while the phase has work left, however fast the bot sends.
+        """
+        index = 0 if phase == "lessons" else 1
+        learners = len(self.learner_ids)
+        total = learners * 3 if phase == "lessons" else learners
+        within = 15 + 4 * learners / RATE
+        before = self.sent()[index]
+        started = await self.wait_for(
+            lambda: self.sent()[index] > before or self.phase_done(phase), within
+        )
+        if not started or self.phase_done(phase):
+            return False
+        sent = self.sent()[index]
+        target = sent + self.rng.randrange(max(min(total - sent, int(total * span)), 1))
+        await self.wait_for(lambda: self.sent()[index] >= target or self.phase_done(phase), within)
+        await asyncio.sleep(self.rng.uniform(0, 1 / RATE))
+        return not self.phase_done(phase)
+
     async def run_to_the_end(self) -> None:
-        """No more kills: let the bot finish the day's work, then stop it politely.
+        """No more kills: let the bot finish the day's work, then stop it politely."""
+        polls = len(self.emulator.requests("getUpdates"))
+        process = await self.start()
+        try:
+            await self.finish(polls)
+        finally:
+            await self.stop_politely(process)
+
+    async def finish(self, polls: int) -> None:
+        """Wait for a ``getUpdates`` after the first ``polls``, then for the day's work.
 
         SIGINT waits until the bot polls: before that, Python's default handler is the
         only one and the signal can be lost inside start-up.
         """
-        polls = len(self.emulator.requests("getUpdates"))
-        process = await self.start()
-        try:
-            await self.wait_for(
-                lambda: len(self.emulator.requests("getUpdates")) > polls, within=30
-            )
-            finished = await self.wait_for(
-                lambda: self.phase_done("lessons") and self.phase_done("announcement"),
-                within=30 + 5 * len(self.learner_ids) / RATE,
-            )
-            await self.emulator.wait_until_delivered()
-            assert finished, "the bot did not finish the day's work after the last restart"
-        finally:
+        await self.wait_for(lambda: len(self.emulator.requests("getUpdates")) > polls, within=30)
+        finished = await self.wait_for(
+            lambda: self.phase_done("lessons") and self.phase_done("announcement"),
+            within=30 + 5 * len(self.learner_ids) / RATE,
+        )
+        await self.emulator.wait_until_delivered()
+        assert finished, "the bot did not finish the day's work after the last restart"
+
+    async def stop_politely(self, process: asyncio.subprocess.Process) -> None:
+        """SIGINT, as a shutdown would; fail with the log's tail if it is ignored."""
+        if process.returncode is None:
             process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=30)
-            except TimeoutError:
-                process.kill()
-                tail = self.log.read_text(errors="replace")[-3000:]
-                raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
+        try:
+            await asyncio.wait_for(process.wait(), timeout=30)
+        except TimeoutError:
+            process.kill()
+            tail = self.log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"attune run ignored SIGINT:\n{tail}") from None
 
     def phase_done(self, phase: str) -> bool:
-        """Read straight from SQLite (as a monitoring query would), without the bot's code."""
+        """Whether every lesson (or the announcement) is settled, read straight from the
+        database."""
         query = (
             "SELECT count(*) FROM delivery WHERE state != 'claimed'"
             if phase == "lessons"
             else "SELECT count(*) FROM announcement WHERE state = 'sent'"
         )
         wanted = len(self.learner_ids) + 1 if phase == "lessons" else 1
-        with sqlite3.connect(self.tmp / "crash.db", timeout=15) as connection:
-            return int(connection.execute(query).fetchone()[0]) >= wanted
+        with self.monitor.connect() as connection:
+            return int(connection.execute(text(query)).scalar_one()) >= wanted
 
-    async def start(self) -> asyncio.subprocess.Process:
+    async def start(self, **env: str) -> asyncio.subprocess.Process:
         with self.log.open("ab") as log:  # the child keeps its own copy of the descriptor
             return await spawn_attune(
                 self.emulator.port, self.tmp, self.settings.database_url,
-                tick_seconds="0.2", stderr=log,
+                tick_seconds=self.TICK_SECONDS, stderr=log,
+                ATTUNE_LEASE_SECONDS=self.LEASE_SECONDS, **env,
             )  # fmt: skip
 
     async def wait_for(self, condition: Callable[[], bool], within: float) -> bool:
@@ -334,13 +368,26 @@ class Trial:
             tally.problems.append(f"{user_id}: announcement lost without a word")
 
 
-async def run_trials(kills: int, learners: int, seed: int, per_trial: int = 6) -> Tally:
-    """``kills`` kill points spread over trials of ``per_trial`` kills each."""
-    tally, rng = Tally(), random.Random(seed)
+async def run_trials(
+    kills: int,
+    learners: int,
+    seed: int,
+    per_trial: int = 6,
+    *,
+    trial: type[Trial] = Trial,
+    database: Callable[[Path], str] | None = None,
+) -> Tally:
+    """``kills`` kill points spread over trials of ``per_trial`` kills each.
+
+    ``trial`` is ``Trial`` (one worker) or ``crash_fleet.FleetTrial`` (two); ``database``
+    gives each trial's empty database URL (default: a SQLite file in its directory).
+    """
+    tally, rng = Tally(workers=trial.WORKERS), random.Random(seed)
     while sum(tally.kills.values()) < kills:
         with tempfile.TemporaryDirectory(prefix="attune-crash-") as tmp:
             wanted = min(per_trial, kills - sum(tally.kills.values()))
-            await Trial(Path(tmp), learners, rng).run(wanted, tally)
+            url = database(Path(tmp)) if database else None
+            await trial(Path(tmp), learners, rng, url).run(wanted, tally)
     return tally
 
 
@@ -349,9 +396,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=50)
     parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
     args = parser.parse_args(argv)
     started = time.monotonic()
-    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed))
+    trial = Trial
+    if args.workers == 2:
+        from tests.e2e.crash_fleet import FleetTrial  # noqa: PLC0415 - it builds on this module
+
+        trial = FleetTrial
+    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed, trial=trial))
     for line in tally.lines():
         sys.stdout.write(line + "\n")
     for problem in tally.problems:

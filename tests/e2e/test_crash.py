@@ -1,7 +1,7 @@
 """SIGKILL at random moments of a lesson fan-out and an announcement (``crash_harness``).
 
 CI runs a reduced count; ``python -m tests.e2e.crash_harness --kills 50`` runs the full
-one and prints the same tally.
+one and prints the same tally (``--workers 2``: two workers on one database).
 
 The kill moments come from a seed: ``ATTUNE_CRASH_SEED`` (``random`` draws one), else a
 fixed default, so CI kills at the same points every run. The seed is printed and is in
@@ -14,9 +14,11 @@ import os
 import random
 import sys
 
-from tests.e2e.crash_harness import run_trials
+from tests.e2e.crash_fleet import FleetTrial
+from tests.e2e.crash_harness import Tally, run_trials
 
 KILLS = int(os.environ.get("ATTUNE_CRASH_KILLS", "8"))
+FLEET_KILLS = int(os.environ.get("ATTUNE_CRASH_FLEET_KILLS", "4"))
 DEFAULT_SEED = "20260302"
 
 
@@ -29,9 +31,21 @@ async def test_kills_during_sending_neither_double_nor_silently_lose() -> None:
     seed = crash_seed()
     sys.stdout.write(f"crash test seed {seed} (replay with ATTUNE_CRASH_SEED={seed})\n")
     tally = await run_trials(KILLS, learners=40, seed=seed)
+    assert_kept_promises(tally, KILLS, seed)
+
+
+async def test_killing_either_of_two_workers_neither_doubles_nor_silently_loses() -> None:
+    """Two workers on one database (``crash_fleet``): the sender or the other dies."""
+    seed = crash_seed()
+    sys.stdout.write(f"crash test seed {seed} (replay with ATTUNE_CRASH_SEED={seed})\n")
+    tally = await run_trials(FLEET_KILLS, learners=40, seed=seed, trial=FleetTrial)
+    assert_kept_promises(tally, FLEET_KILLS, seed)
+
+
+def assert_kept_promises(tally: Tally, kills: int, seed: int) -> None:
     report = "\n".join([*tally.lines(), *tally.problems, f"seed {seed}"])
     assert not tally.problems, report
-    assert sum(tally.kills.values()) >= KILLS, report
+    assert sum(tally.kills.values()) >= kills, report
     assert tally.kills["lessons"] and tally.kills["announcement"], report
     assert tally.complete + tally.noted_though_complete + tally.missing_then_noted == (
         tally.learners

@@ -50,7 +50,7 @@ async def test_a_learners_own_today_and_replies_are_never_paid(paid: WorkerHarne
     await h.say(BEN, "/today")
     await h.answer_quiz(BEN)
     flags = paid_flags(h, BEN)
-    assert len(flags) == 4 and set(flags) == {None}, "lesson, two polls, day complete"
+    assert len(flags) == 5 and set(flags) == {None}, "lesson, two polls, day complete, reflect"
 
 
 async def test_without_the_flag_no_send_asks_to_pay(free: WorkerHarness) -> None:

@@ -115,7 +115,7 @@ async def test_metrics_count_deliveries_messages_lateness_and_answers(
     await h.answer_quiz(ANN)
     answered = await scrape(h)
     assert answered[("attune_answer_latency_seconds_count", ())] == 2
-    assert answered[sent] == 2, "the day-complete message"
+    assert answered[sent] == 3, "the day-complete message and the reflection prompt"
     assert answered[("attune_heartbeat_timestamp_seconds", ())] > 0
 
 

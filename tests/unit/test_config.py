@@ -20,6 +20,7 @@ def test_defaults() -> None:
     assert settings.token is None and settings.api_base_url is None
     assert settings.database_url == "sqlite:///data/attune.db"
     assert settings.admin_ids == frozenset()
+    assert settings.lease_seconds == 20 and settings.polling
 
 
 def test_every_setting_is_read() -> None:
@@ -31,8 +32,11 @@ def test_every_setting_is_read() -> None:
             "ATTUNE_LESSONS_DIR": "/srv/lessons",
             "ATTUNE_ADMIN_IDS": "1, 2 3",
             "ATTUNE_LOG_LEVEL": "debug",
+            "ATTUNE_LEASE_SECONDS": "30",
+            "ATTUNE_POLLING": "0",
         }
     )
+    assert settings.lease_seconds == 30 and settings.polling is False
     assert settings.token == Secret(TOKEN)
     assert settings.api_base_url == "http://127.0.0.1:8081/bot"
     assert settings.lessons_dir == Path("/srv/lessons")
@@ -47,6 +51,8 @@ def test_every_setting_is_read() -> None:
         ({"ATTUNE_ADMIN_IDS": "alice"}, "'alice' is not"),
         ({"ATTUNE_LOG_LEVEL": "LOUD"}, "ATTUNE_LOG_LEVEL must be one of"),
         ({"ATTUNE_TICK_SECONDS": "soon"}, "must be a number"),
+        ({"ATTUNE_LEASE_SECONDS": "0.1"}, "ATTUNE_LEASE_SECONDS must be between"),
+        ({"ATTUNE_POLLING": "maybe"}, "ATTUNE_POLLING must be 1 or 0"),
     ],
 )
 def test_bad_settings_are_one_line_errors(env: dict[str, str], message: str) -> None:

@@ -192,7 +192,7 @@ WRITES = {
               "organisation", "join_organisation"},
     "challenges": {"start", "stop", "choose", "due_broadcasts"},
     "announcements": {"draft", "send_now", "schedule", "cancel", "due",
-                      "settle_interrupted", "next_recipients", "mark_sending", "settle",
+                      "next_recipients", "mark_sending", "settle",
                       "finish_if_done"},
 }  # fmt: skip
 

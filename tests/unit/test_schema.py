@@ -88,9 +88,9 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
     assert schema.upgrade(engine) == head_revision()
     with engine.connect() as connection:
         row = connection.execute(
-            text("SELECT parts_sent, part_in_flight, uncertain FROM delivery WHERE id = 5")
+            text("SELECT parts_sent, part_in_flight, uncertain, sender FROM delivery WHERE id = 5")
         ).one()
-    assert tuple(row) == (2, None, 0), "a delivery part-way through resumes as before"
+    assert tuple(row) == (2, None, 0, None), "a delivery part-way through resumes as before"
     with engine.connect() as connection:
         team = connection.execute(text("SELECT name, org_code FROM team")).one()
         invitation = connection.execute(text("SELECT state, requested_at FROM membership")).one()

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
 from bot.store.models import Announcement, AnnouncementDelivery, Learner
+from bot.store.queries.leases import abandoned
 
 # What counts towards the daily cap: it went out, or is about to.
 RELEASED = ("scheduled", "sending", "sent")
@@ -101,13 +102,62 @@ def _recipients(announcement_id: int) -> Select[AnnouncementDelivery, Learner]:
     )
 
 
-def mark_sending(session: Session, delivery_ids: list[int]) -> None:
-    """These delivery rows' requests are leaving now."""
-    session.exec(
-        update(AnnouncementDelivery)
-        .where(col(AnnouncementDelivery.id).in_(delivery_ids))
-        .values(state="sending")
+def claim_fan_out(session: Session, announcement_id: int, worker: str, now: datetime) -> bool:
+    """Make ``worker`` the one sending the announcement, unless a live worker is.
+
+    One conditional UPDATE: of two workers claiming at once, one wins.
+    """
+    result = session.exec(
+        update(Announcement)
+        .where(
+            col(Announcement.id) == announcement_id,
+            col(Announcement.state) == "sending",
+            abandoned(col(Announcement.sender), worker, now),
+        )
+        .values(sender=worker)
+        .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount == 1)
+
+
+def release_fan_out(session: Session, announcement_id: int, worker: str) -> None:
+    """``worker`` stopped fanning the announcement out; the sender's next tick resumes it."""
+    session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == announcement_id, col(Announcement.sender) == worker)
+        .values(sender=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def leave_scheduled(session: Session, announcement_id: int, state: str | None) -> bool:
+    """Move a scheduled announcement on to ``state`` (``None``: sending); ``False`` if
+    another worker already did."""
+    result = session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == announcement_id, col(Announcement.state) == "scheduled")
+        .values(state=state or "sending")
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount == 1)
+
+
+def mark_sending(session: Session, delivery_ids: list[int], worker: str) -> set[int]:
+    """These delivery rows' requests are leaving now: those not settled whose fan-out
+    ``worker`` runs. Returns the ids marked; any other must not be sent."""
+    mine = select(Announcement.id).where(col(Announcement.sender) == worker)
+    marked = session.connection().execute(
+        update(AnnouncementDelivery)
+        .where(
+            col(AnnouncementDelivery.id).in_(delivery_ids),
+            # "sending" already: the rate limiter retries a request after flood control
+            col(AnnouncementDelivery.state).in_(("pending", "sending")),
+            col(AnnouncementDelivery.announcement_id).in_(mine),
+        )
+        .values(state="sending")
+        .returning(col(AnnouncementDelivery.id))
+    )
+    return {row_id for (row_id,) in marked if row_id is not None}
 
 
 def recipient_counts(session: Session, announcement_id: int) -> dict[str, int]:

@@ -43,6 +43,10 @@ _FIND_POLL = (
         col(QuizPoll.poll_id) == bindparam("poll_id"),
         col(QuizPoll.learner_id) == bindparam("learner_id"),
     )
+    # Two answers of one day on two workers take turns on PostgreSQL (``FOR UPDATE OF
+    # delivery``), so the second one's count sees the first; SQLite ignores the clause
+    # and needs none: its writers already take turns on the whole database.
+    .with_for_update(of=col(Delivery.id))
 )
 _INSERT_ANSWER = insert(Answer)
 # Completes the day only if it is still open and every question now has its answer; the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, update
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from bot.learning.content_notes import NOT_TAUGHT, NOTE_DUE
 from bot.learning.streaks import ScheduledDay
 from bot.store.models import Delivery, Learner, QuizPoll
+from bot.store.queries.leases import abandoned
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +102,38 @@ def last_served_day(session: Session, learner_id: int) -> date | None:
     return session.exec(query).one()
 
 
-def unfinished_deliveries(session: Session) -> Sequence[tuple[Delivery, Learner]]:
-    """Claimed deliveries whose sending has not finished (the lesson, or a sensitive
-    lesson's content note), with their learners."""
-    unfinished = col(Delivery.state).in_(("claimed", NOTE_DUE))
-    query = select(Delivery, Learner).join(Learner).where(unfinished)
+def adopt_unfinished(
+    session: Session, worker: str, now: datetime
+) -> Sequence[tuple[Delivery, Learner]]:
+    """Claimed deliveries (the lesson, or a sensitive lesson's content note) no live
+    worker is sending, now ``worker``'s, with their learners.
+
+    One conditional UPDATE makes them ours: of two workers running this at once, each
+    row goes to one. A delivery another live worker is sending is left alone.
+    """
+    adopted = session.connection().execute(
+        update(Delivery)
+        .where(
+            col(Delivery.state).in_(("claimed", NOTE_DUE)),
+            abandoned(col(Delivery.sender), worker, now),
+        )
+        .values(sender=worker)
+        .returning(col(Delivery.id))
+    )
+    ids = [row[0] for row in adopted]
+    if not ids:
+        return []
+    query = select(Delivery, Learner).join(Learner).where(col(Delivery.id).in_(ids))
     return session.exec(query).all()
+
+
+def hand_back(connection: Connection, worker: str, delivery_ids: list[int]) -> None:
+    """``worker`` stopped sending these: the sender (this one, or another) resumes them."""
+    connection.execute(
+        update(Delivery)
+        .where(col(Delivery.id).in_(delivery_ids), col(Delivery.sender) == worker)
+        .values(sender=None)
+    )
 
 
 def excuse_open_days(session: Session, learner_id: int, today: date) -> None:
@@ -158,27 +185,51 @@ def scheduled_days(db: Session | Connection, learner_id: int) -> list[ScheduledD
 
 _PROGRESS = (
     update(Delivery)
-    .where(col(Delivery.id) == bindparam("p_id"))
+    .where(col(Delivery.id) == bindparam("p_id"), col(Delivery.sender) == bindparam("p_owner"))
     .values(
         parts_sent=bindparam("p_sent"),
         part_in_flight=bindparam("p_flight"),
         state=bindparam("p_state"),
+        sender=bindparam("p_sender"),
     )
 )
 _INSERT_POLL = insert(QuizPoll)
 
 
 def record_sending(
-    connection: Connection, progress: list[dict[str, Any]], polls: list[dict[str, Any]]
-) -> None:
+    connection: Connection,
+    worker: str,
+    progress: list[dict[str, Any]],
+    polls: list[dict[str, Any]],
+) -> set[int]:
     """Write the sending progress of many deliveries and the quiz polls just sent.
 
     ``progress`` rows hold ``p_id`` (the delivery), ``p_sent`` (parts confirmed),
-    ``p_flight`` (the part in flight, or ``None``) and ``p_state``; ``polls`` are
-    ``QuizPoll`` rows. Plain executemany statements: at one row per part of every lesson,
-    ORM objects would cost more CPU than sending the messages does.
+    ``p_flight`` (the part in flight, or ``None``), ``p_state`` and ``p_sender`` (``None``
+    once the run ends); ``polls`` are ``QuizPoll`` rows. Plain executemany statements: at
+    one row per part of every lesson, ORM objects would cost more CPU than sending the
+    messages does.
+
+    A row is written only while ``worker`` is its sender. Returns the deliveries that
+    are no longer ``worker``'s: another worker took them over, so their parts must not go.
     """
+    lost: set[int] = set()
     if progress:
-        connection.execute(_PROGRESS, progress)
-    if polls:
+        rows = [{**row, "p_owner": worker} for row in progress]
+        result = connection.execute(_PROGRESS, rows)
+        if not (connection.dialect.supports_sane_multi_rowcount and result.rowcount == len(rows)):
+            kept = [row["p_id"] for row in rows if row["p_sender"] == worker]
+            lost = _not_sent_by(connection, worker, kept)
+    if polls:  # even for a delivery taken over: the poll went out, its answers count
         connection.execute(_INSERT_POLL, polls)
+    return lost
+
+
+def _not_sent_by(connection: Connection, worker: str, delivery_ids: list[int]) -> set[int]:
+    """Those of ``delivery_ids`` whose sender is not ``worker``."""
+    mine = connection.execute(
+        select(col(Delivery.id)).where(
+            col(Delivery.id).in_(delivery_ids), col(Delivery.sender) == worker
+        )
+    )
+    return set(delivery_ids) - {row[0] for row in mine}

@@ -5,10 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.store.models import Learner
+
+
+def locked_learner(session: Session, learner_id: int) -> Learner | None:
+    """The learner's row, read after taking a lock that lasts until the transaction ends.
+
+    Any worker may handle any update, so two taps of one learner can arrive on two
+    workers at once; each change reads the row and writes it back, and without the lock
+    the second would overwrite the first with what it read before. A no-op UPDATE is the
+    lock on both databases: PostgreSQL locks the row (as SELECT ... FOR UPDATE would) and
+    SQLite, which has no row locks, takes its write lock first, so the read after it
+    sees whatever the other worker committed.
+    """
+    session.exec(
+        update(Learner)
+        .where(col(Learner.id) == learner_id)
+        .values(chat_id=col(Learner.chat_id))
+        .execution_options(synchronize_session=False)
+    )
+    return session.get(Learner, learner_id, populate_existing=True)
 
 
 def learners_due_query(now: datetime, limit: int) -> SelectOfScalar[Learner]:

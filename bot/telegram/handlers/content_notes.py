@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot.learning.content_notes import NoteOutcome
 from bot.telegram import routes, texts
 from bot.telegram.context import AttuneApplication, AttuneContext, add_buttons
-from bot.telegram.sending.lessons import reserved, send_outgoing
+from bot.telegram.sending.lessons import send_outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -33,19 +33,20 @@ async def on_choice(update: Update, context: AttuneContext) -> None:
     if query is None or not isinstance(route, routes.NoteChoice):
         return
     deliveries = context.services.deliveries
-    with reserved(route.delivery_id):
-        answer = await context.write(
-            deliveries.choose, query.from_user.id, route.delivery_id, show=route.show
-        )
-        if answer.outcome not in (NoteOutcome.SHOWN, NoteOutcome.SKIPPED):
-            await query.answer(TOASTS.get(answer.outcome, texts.STALE_BUTTON))
-            return
-        await query.answer()
-        await _close(query)
-        if answer.outgoing is not None:
-            await send_outgoing(context, answer.outgoing)
-        elif query.message is not None:
-            await context.bot.send_message(query.message.chat.id, texts.NOTE_SKIPPED)
+    # Showing makes this worker the delivery's sender in the same write, so no tick (of
+    # any worker) resumes it while the lesson goes out from here.
+    answer = await context.write(
+        deliveries.choose, query.from_user.id, route.delivery_id, show=route.show
+    )
+    if answer.outcome not in (NoteOutcome.SHOWN, NoteOutcome.SKIPPED):
+        await query.answer(TOASTS.get(answer.outcome, texts.STALE_BUTTON))
+        return
+    await query.answer()
+    await _close(query)
+    if answer.outgoing is not None:
+        await send_outgoing(context, answer.outgoing)
+    elif query.message is not None:
+        await context.bot.send_message(query.message.chat.id, texts.NOTE_SKIPPED)
 
 
 async def _close(query: CallbackQuery) -> None:

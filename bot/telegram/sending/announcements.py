@@ -6,6 +6,11 @@ request leaves (``sending.marks``). Trouble that proves the message did not arri
 control, a refused connection, a 5xx) puts the recipient back in the queue and the next
 tick resumes; a timeout or a crash mid-request, after which the message may have arrived,
 is settled as uncertain and reported to the author rather than risking a second copy.
+
+Who is fanning an announcement out lives in the database (``Announcement.sender``): a
+fan-out starts only by claiming it with a conditional update, so neither two workers nor
+two ticks of one worker ever send the same announcement at once, and a recipient's row
+is marked ``sending`` only while its fan-out is still this worker's.
 """
 
 from __future__ import annotations
@@ -33,7 +38,6 @@ BATCH = 30
 # Fan-out tasks are named ``TASK_NAME:<announcement id>``: they stand out in task dumps,
 # and code sharing the event loop can find them (the end-to-end harness waits for them).
 TASK_NAME = "attune:announcement-fan-out"
-_running: dict[int, asyncio.Task[None]] = {}
 
 
 def rendered(content: Content, audience: str) -> tuple[str, list[MessageEntity]]:
@@ -68,21 +72,26 @@ async def deliver(bot: Bot, chat_id: int, content: Content, audience: str) -> No
 
 
 def start(context: AttuneContext, announcement_ids: list[int]) -> None:
-    """Start a fan-out task for each announcement not already being sent."""
+    """Start a fan-out task for each announcement; each sends only if its claim wins."""
     for announcement_id in announcement_ids:
-        if announcement_id not in _running:
-            task = context.application.create_task(
-                fan_out(context, announcement_id), name=f"{TASK_NAME}:{announcement_id}"
-            )
-            _running[announcement_id] = task
+        context.application.create_task(
+            fan_out(context, announcement_id), name=f"{TASK_NAME}:{announcement_id}"
+        )
 
 
 async def fan_out(context: AttuneContext, announcement_id: int) -> None:
-    """Send to every pending recipient, then report to the author."""
-    service = context.services.announcements
+    """Claim the fan-out, send to every pending recipient, then report to the author.
+
+    Only the elected sender fans out (Telegram's limit is the whole bot's): on another
+    worker, "Send now" leaves it to the sender's next tick.
+    """
+    service, leases = context.services.announcements, context.services.leases
     marks = GroupCommit(service.mark_sending)
+    if not leases.leader() and not await asyncio.to_thread(leases.renew):
+        return
+    if not await asyncio.to_thread(service.claim, announcement_id):
+        return  # another task or worker is sending it
     try:
-        await asyncio.to_thread(service.settle_interrupted, announcement_id)
         found = await asyncio.to_thread(service.content, announcement_id)
         if found is None:
             return
@@ -93,11 +102,13 @@ async def fan_out(context: AttuneContext, announcement_id: int) -> None:
             )
             if not all(outcomes):
                 return  # Telegram or the network is struggling: the next tick resumes
+            if not leases.leader():
+                return  # no longer the sender: the one elected now resumes it
         report = await asyncio.to_thread(service.finish_if_done, announcement_id)
         if report is not None and report.author_chat:
             await context.bot.send_message(report.author_chat, texts.delivery_report(report))
     finally:
-        _running.pop(announcement_id, None)
+        await asyncio.to_thread(service.release, announcement_id)
 
 
 async def _send_one(
@@ -115,9 +126,12 @@ async def _send_one(
     services = context.services
     state, reason = "sent", None
     try:
-        with before_send(partial(marks.record, recipient.delivery_id)):
+        with before_send(partial(_mark, marks, recipient.delivery_id)):
             await deliver(context.bot, recipient.chat_id, content, audience)
     except TelegramError as error:
+        if isinstance(error.__cause__, NotOurs):
+            logger.warning("%s; this worker stops sending it", error.__cause__)
+            return False
         failure = classify(error)
         state, reason = _settlement(failure, error)
         if failure is Failure.RETRY:
@@ -129,6 +143,16 @@ async def _send_one(
     settle = partial(services.announcements.settle, recipient.delivery_id, state, reason)
     await short_write(services.db, settle)
     return state != "pending"
+
+
+class NotOurs(Exception):
+    """The fan-out is another worker's now: this recipient's message must not go."""
+
+
+async def _mark(marks: GroupCommit[int], delivery_id: int) -> None:
+    """Mark the recipient ``sending`` as the request leaves; refuse if no longer ours."""
+    if not await marks.record(delivery_id):
+        raise NotOurs(f"announcement delivery {delivery_id} is sent by another worker now")
 
 
 def _settlement(failure: Failure, error: TelegramError) -> tuple[str, str | None]:

@@ -9,39 +9,43 @@ running join the next one instead, and every caller still waits for durability.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
 class GroupCommit(Generic[T]):
-    """Batches ``record`` calls into calls of ``write`` (a blocking function, run in a thread)."""
+    """Batches ``record`` calls into calls of ``write`` (a blocking function, run in a thread).
 
-    def __init__(self, write: Callable[[list[T]], None]) -> None:
+    ``write`` may return the items it refused to write (a row this worker no longer owns).
+    """
+
+    def __init__(self, write: Callable[[list[T]], Collection[T] | None]) -> None:
         self._write = write
-        self._pending: list[tuple[T, asyncio.Future[None]]] = []
+        self._pending: list[tuple[T, asyncio.Future[bool]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, item: T) -> None:
-        """Return once ``item`` is committed; raise what the write raised."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    async def record(self, item: T) -> bool:
+        """Return once ``item`` is committed, ``False`` if it was refused; raise what the
+        write raised."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain())
-        await future
+        return await future
 
     async def _drain(self) -> None:
         while self._pending:
             await asyncio.sleep(0)  # let the other senders of this moment join the batch
             batch, self._pending = self._pending, []
             try:
-                await asyncio.to_thread(self._write, [item for item, _ in batch])
+                refused = await asyncio.to_thread(self._write, [item for item, _ in batch])
             except Exception as error:  # noqa: BLE001  (handed to every waiting caller)
                 for _, future in batch:
                     if not future.done():
                         future.set_exception(error)
             else:
-                for _, future in batch:
+                for item, future in batch:
                     if not future.done():
-                        future.set_result(None)
+                        future.set_result(not refused or item not in refused)

@@ -9,13 +9,15 @@ a crash (see ``bot.services.delivery``).
 
 A sensitive lesson first goes out as its content note alone, recorded the same way; the
 lesson follows only if the learner presses "Show the lesson" (``handlers.content_notes``).
+
+What is in flight lives in the database: the delivery names this worker as its sender
+for the run, and each part's in-flight mark is written only while it still does. A
+worker that stalled past its lease and lost the delivery to another sends nothing more.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 
 from telegram import LinkPreviewOptions
@@ -39,12 +41,10 @@ logger = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 Journal = GroupCommit[SendingState]
-_in_flight: set[int] = set()
 
 
-def in_flight() -> set[int]:
-    """Deliveries being sent by this process right now (a resume must leave them alone)."""
-    return set(_in_flight)
+class NotOwner(Exception):
+    """The delivery is another worker's now: the part about to go must not."""
 
 
 async def send_outgoing(
@@ -58,32 +58,25 @@ async def send_outgoing(
 
     ``broadcast``: the tick's scheduled sending, which goes out as a paid broadcast when
     ``ATTUNE_PAID_BROADCAST`` is on (a learner's own /today never does).
+
+    However the run ends, the delivery is handed back (its sender cleared), so the next
+    tick of whichever worker sends resumes what is left.
     """
-    run = _Run(context, outgoing, journal or GroupCommit(context.services.deliveries.record))
+    deliveries = context.services.deliveries
+    run = _Run(context, outgoing, journal or GroupCommit(deliveries.record))
     run.paid = True if broadcast and context.settings.paid_broadcast else None
-    with reserved(outgoing.delivery_id):
-        try:
-            await run.send_all()
-        except TelegramError as error:
-            await run.stopped_by(error)
-            _measure(context, outgoing, classify(error).value)
-            return False
+    try:
+        await run.send_all()
+    except TelegramError as error:
+        await run.stopped_by(error)
+        _measure(context, outgoing, classify(error).value)
+        return False
+    finally:
+        if not run.handed_back:
+            release = partial(deliveries.release, [outgoing.delivery_id])
+            await short_write(context.services.db, release)
     _measure(context, outgoing, "sent")
     return True
-
-
-@contextmanager
-def reserved(delivery_id: int) -> Iterator[None]:
-    """Keep a resume away from ``delivery_id`` while this block runs.
-
-    A handler that makes a delivery sendable again ("Show the lesson") reserves it before
-    its write, so a tick in between cannot pick it up and send the same parts too.
-    """
-    _in_flight.add(delivery_id)
-    try:
-        yield
-    finally:
-        _in_flight.discard(delivery_id)
 
 
 def _measure(context: AttuneContext, outgoing: Outgoing, outcome: str) -> None:
@@ -113,6 +106,7 @@ class _Run:
         self.paid: bool | None = None
         # What a part not sent yet leaves the day in: the note, or the lesson, still due.
         self.unsent = NOTE_DUE if outgoing.note_first else "claimed"
+        self.handed_back = outgoing.resend  # showing a sent lesson again owns no row
 
     def plan(self) -> list[int]:
         """Part numbers still to send: 0 the text, 1.. the questions, then the note."""
@@ -138,9 +132,10 @@ class _Run:
                 self.poll = await self.send(index)
             self.done = index + 1
             # Confirm at once: the next part may wait a while for the rate limiter.
-            await self.note(in_flight=None, state="sent" if index == plan[-1] else "claimed")
+            last = index == plan[-1]
+            await self.note(in_flight=None, state="sent" if last else "claimed", last=last)
         if not plan:
-            await self.note(in_flight=None, state="sent")
+            await self.note(in_flight=None, state="sent", last=True)
         tag = self.outgoing.challenge
         if first_time and tag is not None and tag.alternatives:
             await self.context.bot.send_message(
@@ -163,13 +158,16 @@ class _Run:
             await self.context.bot.send_message(
                 outgoing.chat_id, text, reply_markup=content_note_keyboard(outgoing.delivery_id)
             )
-        await self.note(in_flight=None, state=NOTE_SENT)
+        await self.note(in_flight=None, state=NOTE_SENT, last=True)
 
-    async def note(self, *, in_flight: int | None, state: str | None = None) -> None:
+    async def note(
+        self, *, in_flight: int | None, state: str | None = None, last: bool = False
+    ) -> None:
         """Record progress (and the poll just sent) before the next request goes out.
 
         Showing a lesson again (/today) records only its new polls: the day's own
-        bookkeeping is already settled.
+        bookkeeping is already settled. ``last`` ends the run and hands the delivery back.
+        Raises ``NotOwner`` for a part about to go whose delivery another worker took.
         """
         outgoing = self.outgoing
         if outgoing.resend and self.poll is None:
@@ -182,9 +180,13 @@ class _Run:
             state or self.unsent,
             self.poll,
             update_row=not outgoing.resend,
+            running=not last,
         )
-        await self.journal.record(progress)
+        written = await self.journal.record(progress)
         self.poll = None
+        self.handed_back = self.handed_back or last or not written
+        if not written and in_flight is not None:
+            raise NotOwner(f"delivery {outgoing.delivery_id} is sent by another worker now")
 
     def label(self) -> str:
         """The line under the lesson's title for a team challenge's lesson, else empty."""
@@ -227,19 +229,21 @@ class _Run:
         """Settle a part Telegram did not take: retry later, give up, or leave uncertain."""
         outgoing, learners = self.outgoing, self.context.services.learners
         delivery_id, failure = outgoing.delivery_id, classify(error)
-        if failure in (Failure.BLOCKED, Failure.GONE):
+        if isinstance(error.__cause__, NotOwner):
+            logger.warning("%s; this worker stops sending it", error.__cause__)
+        elif failure in (Failure.BLOCKED, Failure.GONE):
             logger.info("learner %s cannot be reached (%s); skipping them",
                         outgoing.learner_id, error.message)  # fmt: skip
             await short_write(
                 self.context.services.db, partial(learners.mark_blocked, outgoing.learner_id)
             )
-            await self.note(in_flight=None, state="failed")
+            await self.note(in_flight=None, state="failed", last=True)
         elif failure is Failure.REFUSED:
             logger.error("Telegram refused delivery %s: %s", delivery_id, error.message)
-            await self.note(in_flight=None, state="failed")
+            await self.note(in_flight=None, state="failed", last=True)
         elif failure is Failure.UNCERTAIN:
             logger.warning("delivery %s: a part may have arrived (%s); not resending it",
                            delivery_id, error)  # fmt: skip
         else:
             logger.warning("delivery %s interrupted (%s); will resume", delivery_id, error)
-            await self.note(in_flight=None)
+            await self.note(in_flight=None, last=True)
