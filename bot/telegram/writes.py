@@ -7,7 +7,8 @@ the event loop kept it, about 5 ms each. At 200 answers/s that put p99 from vote
 stored row at 50-250 ms, against about 15 ms when it runs on the loop
 (``bench/answers.py``). When another writer of this process holds the database (a
 delivery tick claiming a batch), the write waits in a thread instead, so the loop is
-never blocked behind it.
+never blocked behind it. On PostgreSQL every statement is a network round trip, so the
+write always runs in a thread (``Database.may_run_on_loop``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ T = TypeVar("T")
 
 
 async def short_write(db: Database, call: Callable[[], T]) -> T:
-    """Run ``call`` (a few indexed statements) now if no writer is busy, else in a thread."""
-    if db.writer_busy():
-        return await asyncio.to_thread(call)
-    return call()
+    """Run ``call`` (a few indexed statements) now if that is cheap, else in a thread."""
+    if db.may_run_on_loop():
+        return call()
+    return await asyncio.to_thread(call)

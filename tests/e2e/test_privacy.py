@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from bot.services.announcements import Content
 from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import learner
+
+pytestmark = pytest.mark.both_databases
 
 ANN, BEN = 7001, 7002
 

@@ -66,7 +66,7 @@ def last_served_day(session: Session, learner_id: int) -> date | None:
 def unfinished_deliveries(session: Session) -> Sequence[tuple[Delivery, Learner]]:
     """Claimed deliveries whose sending has not finished, with their learners."""
     query = select(Delivery, Learner).join(Learner).where(Delivery.state == "claimed")
-    return session.exec(query).all()
+    return session.exec(query.order_by(col(Delivery.id))).all()
 
 
 def excuse_open_days(session: Session, learner_id: int, today: date) -> None:
