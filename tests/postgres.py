@@ -48,11 +48,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _as_server_user() -> dict[str, Any]:
-    """Popen arguments that drop root to the ``postgres`` user; nothing when not root."""
+def _as_server_user(directory: Path) -> dict[str, Any]:
+    """Popen arguments that drop root to the ``postgres`` user (nothing when not root),
+    working in ``directory``: the checkout may be a folder only root can enter."""
     if os.geteuid() != 0:
-        return {}
-    return {"user": "postgres", "group": "postgres", "extra_groups": []}
+        return {"cwd": directory}
+    return {"cwd": directory, "user": "postgres", "group": "postgres", "extra_groups": []}
 
 
 @dataclass
@@ -93,8 +94,12 @@ class PostgresServer:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start(directory: Path, bindir: Path) -> PostgresServer:
-    """initdb in ``directory`` and start a server there; waits until it accepts work."""
+def start(directory: Path, bindir: Path, *, durable: bool = False) -> PostgresServer:
+    """initdb in ``directory`` and start a server there; waits until it accepts work.
+
+    Tests run without durability; benchmarks pass ``durable=True`` (PostgreSQL's
+    defaults: every commit flushed), so their figures are a production server's.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         account = pwd.getpwnam("postgres")
@@ -104,16 +109,17 @@ def start(directory: Path, bindir: Path) -> PostgresServer:
     subprocess.run(
         [bindir / "initdb", "-D", data, "-U", USER, "-A", "trust", "-E", "UTF8",
          "--locale=C", "-N"],
-        check=True, capture_output=True, **_as_server_user(),
+        check=True, capture_output=True, **_as_server_user(directory),
     )  # fmt: skip
     port = _free_port()
+    fast = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
+    settings = [f"TimeZone={SERVER_ZONE}", "max_connections=200", *([] if durable else fast)]
     with open(log, "wb") as output:
         process = subprocess.Popen(
             [bindir / "postgres", "-D", data, "-p", str(port), "-k", directory,
-             "-c", "listen_addresses=127.0.0.1", "-c", f"TimeZone={SERVER_ZONE}",
-             "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-             "-c", "max_connections=200"],
-            stdout=output, stderr=subprocess.STDOUT, **_as_server_user(),
+             "-c", "listen_addresses=127.0.0.1",
+             *(part for setting in settings for part in ("-c", setting))],
+            stdout=output, stderr=subprocess.STDOUT, **_as_server_user(directory),
         )  # fmt: skip
     server = PostgresServer(directory, port, process)
     _wait_until_ready(server, log)
@@ -136,9 +142,9 @@ def _wait_until_ready(server: PostgresServer, log: Path) -> None:
 
 
 @contextmanager
-def running(directory: Path, bindir: Path) -> Iterator[PostgresServer]:
+def running(directory: Path, bindir: Path, *, durable: bool = False) -> Iterator[PostgresServer]:
     """A server for the duration of the block, always stopped afterwards."""
-    server = start(directory, bindir)
+    server = start(directory, bindir, durable=durable)
     try:
         yield server
     finally:

@@ -16,7 +16,7 @@ async def on_my_chat_member(update: Update, context: AttuneContext) -> None:
     if change is None or change.chat.type != "private":
         return
     if change.new_chat_member.status in GONE:
-        context.services.learners.mark_blocked(change.from_user.id)
+        await context.write(context.services.learners.mark_blocked, change.from_user.id)
 
 
 def register(application: AttuneApplication) -> None:

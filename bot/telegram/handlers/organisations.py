@@ -19,7 +19,7 @@ from bot.telegram.handlers.teams import refuse
 
 async def show(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The team's organisation code and teams (the code is made on first asking)."""
-    view = context.services.teams.organisation(user_id, team_id)
+    view = await context.read(context.services.teams.organisation, user_id, team_id)
     await steps.say(context, chat_id, texts.organisation(view))
 
 
@@ -27,7 +27,7 @@ async def join(
     context: AttuneContext, chat_id: int, user_id: int, team_id: int, code: str
 ) -> None:
     """Put the team into the organisation; the service checks the facilitator and code."""
-    view = context.services.teams.join_organisation(user_id, team_id, code)
+    view = await context.write(context.services.teams.join_organisation, user_id, team_id, code)
     await steps.say(context, chat_id, texts.organisation(view))
 
 

@@ -29,9 +29,10 @@ async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None
     await steps.say(context, chat_id, texts.TEAM_PROBLEMS.get(problem.code, texts.STALE_BUTTON))
 
 
-def team_of(context: AttuneContext, user_id: int, team_id: int) -> TeamView | None:
+async def team_of(context: AttuneContext, user_id: int, team_id: int) -> TeamView | None:
     """One of the learner's teams, by id."""
-    return next((t for t in context.services.teams.teams_of(user_id) if t.id == team_id), None)
+    mine = await context.read(context.services.teams.teams_of, user_id)
+    return next((t for t in mine if t.id == team_id), None)
 
 
 def join_link(context: AttuneContext, code: str) -> str:
@@ -60,7 +61,7 @@ async def new_team(update: Update, context: AttuneContext) -> None:
         return
     user_id, chat_id, name = given
     try:
-        team = context.services.teams.create(user_id, name)
+        team = await context.write(context.services.teams.create, user_id, name)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -74,7 +75,7 @@ async def join(update: Update, context: AttuneContext) -> None:
     if given is None:
         return
     user_id, chat_id, code = given
-    if context.services.learners.get(user_id) is None:
+    if await context.read(context.services.learners.get, user_id) is None:
         await steps.say(context, chat_id, texts.NEED_START)
         return
     await offer_join(context, chat_id, user_id, code)
@@ -83,7 +84,7 @@ async def join(update: Update, context: AttuneContext) -> None:
 async def offer_join(context: AttuneContext, chat_id: int, user_id: int, code: str) -> None:
     """Hold a place in the team and show exactly what joining shares."""
     try:
-        team = context.services.teams.request_join(user_id, code)
+        team = await context.write(context.services.teams.request_join, user_id, code)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -96,10 +97,12 @@ async def answer_consent(
     """Join (with or without a name on the board) or decline; then finish setup if needed."""
     joining = answer.choice is not routes.JoinChoice.DECLINE
     named = answer.choice is routes.JoinChoice.WITH_NAME
-    team = context.services.teams.answer_consent(user_id, answer.team_id, joining, named)
+    team = await context.write(
+        context.services.teams.answer_consent, user_id, answer.team_id, joining, named
+    )
     reply = texts.joined(team.name, named) if joining else texts.DECLINED
     await steps.say(context, chat_id, reply)
-    profile = context.services.learners.get(user_id)
+    profile = await context.read(context.services.learners.get, user_id)
     if profile is not None and not profile.onboarded:
         await steps.ask(context, chat_id, profile, profile.pending_step or "tracks")
 
@@ -109,7 +112,7 @@ async def my_teams(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    teams = context.services.teams.teams_of(user.id)
+    teams = await context.read(context.services.teams.teams_of, user.id)
     await steps.say(context, chat.id, texts.my_teams([(t.name, t.role, t.members) for t in teams]))
 
 
@@ -120,7 +123,7 @@ async def link_group(update: Update, context: AttuneContext) -> None:
         return
     user_id, chat_id, code = given
     try:
-        team = context.services.teams.link_group(user_id, code, chat_id)
+        team = await context.write(context.services.teams.link_group, user_id, code, chat_id)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -131,9 +134,9 @@ async def rename_from_text(
     context: AttuneContext, chat_id: int, user_id: int, waiting: routes.AwaitTeamName, text: str
 ) -> None:
     """The typed answer to "send the new name"."""
-    context.services.learners.expect(user_id, None)
+    await context.write(context.services.learners.expect, user_id, None)
     try:
-        team = context.services.teams.rename(user_id, waiting.team_id, text)
+        team = await context.write(context.services.teams.rename, user_id, waiting.team_id, text)
     except Refusal as problem:
         await refuse(context, chat_id, problem)
         return
@@ -142,8 +145,10 @@ async def rename_from_text(
 
 async def show_admin(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The /teamadmin menu for one team (facilitators only)."""
-    context.services.teams.members(user_id, team_id)  # raises unless a facilitator
-    team = team_of(context, user_id, team_id)
+    await context.read(
+        context.services.teams.members, user_id, team_id
+    )  # raises unless a facilitator
+    team = await team_of(context, user_id, team_id)
     assert team is not None
     text = texts.team_admin(team.name, display(team.code), team.members)
     await steps.say(context, chat_id, text, kb.admin_keyboard(team_id))
@@ -152,7 +157,7 @@ async def show_admin(context: AttuneContext, chat_id: int, user_id: int, team_id
 async def leave_team(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """/leave for one team; its only facilitator is offered a hand-over or closing."""
     try:
-        team = context.services.teams.leave(user_id, team_id)
+        team = await context.write(context.services.teams.leave, user_id, team_id)
     except TeamProblem as problem:
         if problem.code not in HAND_OVER:
             raise
@@ -168,7 +173,7 @@ async def hand_over_first(
     """If the learner is the only facilitator of ``team_id`` (leaving it) or of a team
     with others in it (erasing their data), explain and offer a hand-over or closing.
     Whether it was offered."""
-    sole = context.services.teams.sole_facilitations(user_id)
+    sole = await context.read(context.services.teams.sole_facilitations, user_id)
     found = [t for t in sole if (t.others > 0 if erasing else t.id == team_id)]
     if not found:
         return False
@@ -180,7 +185,7 @@ async def hand_over_first(
 
 async def show_members(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The first page of consenting members, with the actions on each (none on one's own)."""
-    page = context.services.teams.members_page(user_id, team_id, 0)
+    page = await context.read(context.services.teams.members_page, user_id, team_id, 0)
     keyboard = kb.members_keyboard(page, user_id)
     await steps.say(context, chat_id, texts.members_page(page, user_id), keyboard)
 
@@ -193,9 +198,11 @@ async def admin_action(
     if route.op is routes.AdminOp.MEMBERS:
         await show_members(context, chat_id, user_id, team_id)
     elif route.op is routes.AdminOp.RENAME:
-        context.services.teams.members(user_id, team_id)  # raises unless a facilitator
+        await context.read(
+            context.services.teams.members, user_id, team_id
+        )  # raises unless a facilitator
         waiting = routes.awaiting_text(routes.AwaitTeamName(team_id))
-        context.services.learners.expect(user_id, waiting)
+        await context.write(context.services.learners.expect, user_id, waiting)
         await steps.say(context, chat_id, texts.ASK_TEAM_NAME)
 
 
@@ -258,20 +265,18 @@ async def in_members(
     if isinstance(route, routes.MemberAction):
         team_id, member_id, page = route.team_id, route.learner_id, route.page
         if route.op is routes.MemberOp.REMOVE:
-            member = teams.member(user_id, team_id, member_id)
-            team = teams.members_page(user_id, team_id, page)
+            member = await context.read(teams.member, user_id, team_id, member_id)
+            team = await context.read(teams.members_page, user_id, team_id, page)
             keyboard = kb.confirm_remove_keyboard(team_id, member_id, member.first_name, page)
             await edit(query, texts.confirm_remove(member.first_name, team.team_name), keyboard)
             return
         if route.op is routes.MemberOp.MAKE_FACILITATOR:
-            note = texts.facilitator_added(
-                teams.make_facilitator(user_id, team_id, member_id).first_name
-            )
+            made = await context.write(teams.make_facilitator, user_id, team_id, member_id)
+            note = texts.facilitator_added(made.first_name)
         else:
-            note = texts.member_removed(
-                teams.remove_member(user_id, team_id, member_id).first_name
-            )
-    listing = teams.members_page(user_id, route.team_id, route.page)
+            removed = await context.write(teams.remove_member, user_id, team_id, member_id)
+            note = texts.member_removed(removed.first_name)
+    listing = await context.read(teams.members_page, user_id, route.team_id, route.page)
     text = texts.members_page(listing, user_id, note)
     await edit(query, text, kb.members_keyboard(listing, user_id))
 
@@ -284,7 +289,7 @@ async def in_menu(
 ) -> None:
     """Ask to confirm in the menu message; on confirmation act, and show the menu again
     with what changed (the new code in it)."""
-    team = team_of(context, user_id, route.team_id)
+    team = await team_of(context, user_id, route.team_id)
     if team is None or team.role != "facilitator":
         raise TeamProblem("not_facilitator")
     if isinstance(route, routes.TeamAdmin):
@@ -292,17 +297,17 @@ async def in_menu(
         await edit(query, QUESTIONS[op](team), kb.confirm_keyboard(op, team.id))
         return
     if route.op is routes.ConfirmOp.CLOSE:
-        closed = context.services.teams.close(user_id, team.id)
+        closed = await context.write(context.services.teams.close, user_id, team.id)
         await edit(query, texts.team_closed(closed.name, len(closed.member_chats)))
         for chat_id in closed.member_chats:
             await notices.post(context, chat_id, texts.team_closed_notice(closed.name))
         return
     note = texts.NOTHING_CHANGED
     if route.op is routes.ConfirmOp.NEW_CODE:
-        rotated = context.services.teams.rotate_code(user_id, team.id)
+        rotated = await context.write(context.services.teams.rotate_code, user_id, team.id)
         note = texts.code_rotated(display(rotated.code), join_link(context, rotated.code))
     elif route.op is routes.ConfirmOp.STOP_CHALLENGE:
-        view = context.services.challenges.stop(user_id, team.id)
+        view = await context.write(context.services.challenges.stop, user_id, team.id)
         note = texts.challenge_stopped(view.track_title)
     await show_menu_in(context, query, user_id, team.id, note)
 
@@ -311,7 +316,7 @@ async def show_menu_in(
     context: AttuneContext, query: CallbackQuery, user_id: int, team_id: int, note: str
 ) -> None:
     """Turn the message back into the /teamadmin menu, as the team is now."""
-    team = team_of(context, user_id, team_id)
+    team = await team_of(context, user_id, team_id)
     assert team is not None
     text = texts.team_admin_updated(team.name, display(team.code), team.members, note)
     await query.edit_message_text(text, reply_markup=kb.admin_keyboard(team_id))
