@@ -1,5 +1,6 @@
 # Attune: a slim image that runs `attune run` as a non-root user.
-# The SQLite database lives on the /data volume; lessons ship inside the image.
+# The SQLite database lives on the /data volume; lessons ship inside the image. The
+# PostgreSQL driver is installed too: set ATTUNE_DATABASE_URL=postgresql+psycopg://...
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,8 +21,9 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY lessons ./lessons
 
-# The same install the tests use, without the test tools; then fail the build on bad lessons.
-RUN pip install --no-cache-dir . \
+# The same install the tests use (with the PostgreSQL extra), without the test tools; then
+# fail the build on bad lessons.
+RUN pip install --no-cache-dir "./[postgres]" \
     && attune lessons check /app/lessons
 
 USER 10001:10001

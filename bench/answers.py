@@ -16,6 +16,9 @@ runs with the rate limiter off (its own cost) at 200/s; then 1,000 answers at 50
 1,000 and (not with --quick) 100,000 learners in the database; then the production
 configuration (limiter on) at 200/s over 1,000 answers (not with --quick). Each run starts
 on a fresh database after 20 warm-up answers. Target: p99 < 50 ms at 200 answers/s.
+
+Then the same 200/s run on PostgreSQL (a local server with its default durability, which
+this script starts as the tests do), where every answer is written from a worker thread.
 """
 
 from __future__ import annotations
@@ -43,8 +46,10 @@ from bench.common import (  # noqa: E402
     bench_arguments,
     due_rows,
     make_database,
+    make_postgres_database,
     median,
     percentile,
+    postgres_server,
     realistic_rows,
     write_json,
 )
@@ -85,18 +90,22 @@ async def make_polls(
 
 
 def fill_history(
-    db_path: Path,
+    where: Path | tuple[Any, str],
     learners: list[dict[str, Any]],
     lessons: list[list[Any]],
     poll_ids: list[list[list[str]]],
     background: int,
-) -> None:
-    """The learners (plus ``background`` others), three sent deliveries each, their polls."""
+) -> str:
+    """The learners (plus ``background`` others), three sent deliveries each, their polls,
+    in a SQLite file or a (PostgreSQL server, database name); returns the database URL."""
     rows = list(learners)
     if background:
         later = NOW + timedelta(days=DAYS)
         rows += realistic_rows(background, later, first_id=len(learners) + 1, tick_window=0)
-    db = make_database(db_path, rows)
+    if isinstance(where, Path):
+        db = make_database(where, rows)
+    else:
+        db = make_postgres_database(*where, rows)
     deliveries, polls = [], []
     for row, days, ids in zip(learners, lessons, poll_ids, strict=True):
         for day, (lesson, day_ids) in enumerate(zip(days, ids, strict=True)):
@@ -131,7 +140,9 @@ def fill_history(
         connection.execute(Delivery.__table__.insert(), deliveries)  # type: ignore[attr-defined]
         connection.execute(QuizPoll.__table__.insert(), polls)  # type: ignore[attr-defined]
         connection.exec_driver_sql("ANALYZE")
+    url = db.engine.url.render_as_string(hide_password=False)
     db.dispose()
+    return url
 
 
 def answer_plan(
@@ -211,7 +222,7 @@ async def run_bare(
 async def run_bot(
     tmp: Path,
     emulator: EmulatorProcess,
-    db_path: Path,
+    database_url: str,
     plan: list[list[Any]],
     limiter: bool,
     warm: list[list[Any]],
@@ -220,7 +231,7 @@ async def run_bot(
     """The real bot; t1 when ``Answers.record`` has committed the row."""
     settings = Settings(
         token=Secret(TOKEN),
-        database_url=f"sqlite:///{db_path}",
+        database_url=database_url,
         api_base_url=emulator.base_url,
         lessons_dir=LESSONS,
         tick_seconds=300,
@@ -290,26 +301,29 @@ async def answers(quick: bool) -> dict[str, Any]:
             bare = await run_bare(emulator, plan, warm)
             results["bare"] = bare
             print(line(f"bare PTB PollAnswerHandler, {RATE:.0f}/s", bare))
-            db_path = tmp / "answers.db"
-            fill_history(db_path, learners, lessons, ids, 0)
-            ours = await run_bot(tmp, emulator, db_path, plan, limiter=False, warm=warm)
+            url = fill_history(tmp / "answers.db", learners, lessons, ids, 0)
+            ours = await run_bot(tmp, emulator, url, plan, limiter=False, warm=warm)
             results["at_200"] = ours
             print(line(f"Attune, {n_learners:,} in DB, {RATE:.0f}/s", ours))
             for background in backgrounds:
-                db_path = tmp / f"answers-slow-{background}.db"
-                fill_history(db_path, learners, lessons, ids, background)
-                total = n_learners + background
-                slow = await run_bot(
-                    tmp, emulator, db_path, half, limiter=False, warm=warm, rate=SLOW
+                url = fill_history(
+                    tmp / f"answers-slow-{background}.db", learners, lessons, ids, background
                 )
+                total = n_learners + background
+                slow = await run_bot(tmp, emulator, url, half, limiter=False, warm=warm, rate=SLOW)
                 results["runs"].append({"learners": total, **slow})
                 print(line(f"Attune, {total:,} in DB, {SLOW:.0f}/s", slow))
             if not quick:
-                db_path = tmp / "answers-limited.db"
-                fill_history(db_path, learners, lessons, ids, 0)
-                limited = await run_bot(tmp, emulator, db_path, half, limiter=True, warm=warm)
+                url = fill_history(tmp / "answers-limited.db", learners, lessons, ids, 0)
+                limited = await run_bot(tmp, emulator, url, half, limiter=True, warm=warm)
                 results["rate_limited"] = limited
                 print(line(f"Attune, limiter ON (prod.), {RATE:.0f}/s", limited))
+            with postgres_server() as server:
+                if server is not None:
+                    url = fill_history((server, "answers"), learners, lessons, ids, 0)
+                    on_pg = await run_bot(tmp, emulator, url, plan, limiter=False, warm=warm)
+                    results["postgres_at_200"] = on_pg
+                    print(line(f"Attune on PostgreSQL, {RATE:.0f}/s", on_pg))
     p99 = results["at_200"]["p99_ms"]
     results["verdict"] = "MET" if p99 < TARGET_P99_MS else "MISSED"
     print(
@@ -320,6 +334,10 @@ async def answers(quick: bool) -> dict[str, Any]:
         f"target: p99 < {TARGET_P99_MS:.0f} ms at {RATE:.0f} answers/s (rate limiter off): "
         f"p99 {p99:.1f} ms -> {results['verdict']}"
     )
+    if "postgres_at_200" in results:
+        on_pg = results["postgres_at_200"]["p99_ms"]
+        results["postgres_verdict"] = "MET" if on_pg < TARGET_P99_MS else "MISSED"
+        print(f"  on PostgreSQL: p99 {on_pg:.1f} ms -> {results['postgres_verdict']}")
     return results
 
 

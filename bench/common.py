@@ -16,6 +16,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -217,6 +218,33 @@ def make_database(path: Path, rows: Iterable[dict[str, Any]]) -> Database:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.exec_driver_sql("ANALYZE")
     return db
+
+
+def make_postgres_database(server: Any, name: str, rows: Iterable[dict[str, Any]]) -> Database:
+    """A fresh PostgreSQL database ``name`` on ``server`` holding ``rows``, vacuumed and
+    analysed as autovacuum would leave it."""
+    server.drop_database(name)
+    db = create_schema(server.create_database(name))
+    insert_learners(db, rows)
+    server.execute("VACUUM ANALYZE", database=name)
+    return db
+
+
+@contextlib.contextmanager
+def postgres_server() -> Iterator[Any]:
+    """A throwaway PostgreSQL server with its default durability (every commit flushed),
+    started the way the tests start it (``tests/postgres.py``); ``None`` without its
+    binaries, and the PostgreSQL figures are then left out."""
+    from tests import postgres
+
+    bindir = postgres.binaries()
+    if bindir is None:
+        print("PostgreSQL: no server binaries (apt-get install postgresql); figures left out")
+        yield None
+        return
+    directory = Path(tempfile.mkdtemp(prefix="attune-bench-pg-"))
+    with postgres.running(directory, bindir, durable=True) as server:
+        yield server
 
 
 # -- the emulator in another process -----------------------------------------------------

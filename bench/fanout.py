@@ -13,12 +13,17 @@ second bare loop over that same client shows what the bot adds beyond the transp
 
 With the ``AIORateLimiter`` on (production), the achieved messages per second over about
 ten seconds shows the limiter holding the bot at Telegram's ~30 messages/s.
+
+Then the 1,000-due tick again on PostgreSQL (a local server with its default durability,
+started as the tests start it), beside the SQLite figure of this run: our process's CPU
+per delivery, and the server's (its processes, apart) per delivery.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sys
 import tempfile
 from datetime import timedelta
@@ -42,7 +47,10 @@ from bench.common import (  # noqa: E402
     bench_arguments,
     due_rows,
     make_database,
+    make_postgres_database,
     measured,
+    postgres_server,
+    process_cpu_seconds,
     realistic_rows,
     write_json,
 )
@@ -69,10 +77,10 @@ TARGET_RATIO = 1.3
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-def settings_for(tmp: Path, base_url: str, db_path: Path) -> Settings:
+def settings_for(tmp: Path, base_url: str, database_url: str) -> Settings:
     return Settings(
         token=Secret(TOKEN),
-        database_url=f"sqlite:///{db_path}",
+        database_url=database_url,
         api_base_url=base_url,
         lessons_dir=LESSONS,
         tick_seconds=300,  # the tick is run by hand, never by the JobQueue
@@ -80,26 +88,57 @@ def settings_for(tmp: Path, base_url: str, db_path: Path) -> Settings:
     )
 
 
+def server_cpu_seconds(server: Any) -> float:
+    """CPU of a PostgreSQL server: the postmaster, its live backends, and those gone."""
+    pid = server.process.pid
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = sum(int(f) for f in fields[11:15]) / ticks  # utime stime cutime cstime
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parts = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(parts[1]) == pid:
+            total += process_cpu_seconds(stat.parent.name)
+    return total
+
+
 async def run_bot(
-    tmp: Path, emulator: EmulatorProcess, due: int, background: int, *, rate_limiter: bool
+    tmp: Path,
+    emulator: EmulatorProcess,
+    due: int,
+    background: int,
+    *,
+    rate_limiter: bool,
+    server: Any = None,
 ) -> dict[str, Any]:
-    """One tick of the real bot over ``due`` learners (plus ``background`` not yet due)."""
+    """One tick of the real bot over ``due`` learners (plus ``background`` not yet due),
+    on SQLite or, given a ``server``, on PostgreSQL."""
     rows = due_rows(due, DUE_AT)
     if background:
         rows += realistic_rows(background, NOW, first_id=due + 1, tick_window=0)
-    db_path = tmp / f"fanout-{due}-{background}-{rate_limiter}.db"
-    make_database(db_path, rows).dispose()
+    name = f"fanout_{due}_{background}_{rate_limiter}"
+    if server is None:
+        db = make_database(tmp / f"{name}.db", rows)
+    else:
+        db = make_postgres_database(server, name, rows)
+    url = db.engine.url.render_as_string(hide_password=False)
+    db.dispose()
     del rows
-    settings = settings_for(tmp, emulator.base_url, db_path)
+    settings = settings_for(tmp, emulator.base_url, url)
     services = build_services(settings, ManualClock(NOW))
     application = build_application(settings, services, rate_limiter=rate_limiter)
     await start_bot(application, poll_timeout=10)
     try:
         gc.collect()
         emulator_cpu = emulator.cpu_seconds()
+        database_cpu = server_cpu_seconds(server) if server is not None else 0.0
         with measured() as cost:
             await tick(AttuneContext(application))
         emulator_cpu = emulator.cpu_seconds() - emulator_cpu
+        if server is not None:
+            database_cpu = server_cpu_seconds(server) - database_cpu
     finally:
         await stop_bot(application)
     with services.db.session() as session:
@@ -108,10 +147,19 @@ async def run_bot(
         ).one()
         parts = session.exec(select(func.sum(Delivery.parts_sent))).one() or 0
     services.db.dispose()
-    db_path.unlink()
+    if server is None:
+        (tmp / f"{name}.db").unlink()
+    else:
+        server.drop_database(name)
     if sent != due:
         raise RuntimeError(f"expected {due} deliveries, {sent} were sent")
-    return {**cost, "deliveries": sent, "messages": parts, "emulator_cpu": emulator_cpu}
+    return {
+        **cost,
+        "deliveries": sent,
+        "messages": parts,
+        "emulator_cpu": emulator_cpu,
+        "database_cpu": database_cpu,
+    }
 
 
 def plans_for(library: Library, due: int) -> list[tuple[int, str, Any]]:
@@ -216,7 +264,8 @@ async def fanout(quick: bool) -> dict[str, Any]:
     results: dict[str, Any] = {"cases": []}
     with tempfile.TemporaryDirectory(prefix="attune-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        library = build_services(settings_for(tmp, "", tmp / "lib.db"), ManualClock(NOW)).library
+        lib_url = f"sqlite:///{tmp / 'lib.db'}"
+        library = build_services(settings_for(tmp, "", lib_url), ManualClock(NOW)).library
         with EmulatorProcess.start() as emulator:
             await add_users(emulator.control_url, range(1, max(c[0] for c in cases) + 1))
             bare: dict[str, Any] = {}
@@ -230,6 +279,11 @@ async def fanout(quick: bool) -> dict[str, Any]:
                 case = summarize(due, background, ours, bare, same_client)
                 results["cases"].append(case)
                 print_case(case)
+            with postgres_server() as server:
+                if server is not None:
+                    results["postgres"] = await on_postgres(
+                        tmp, emulator, server, results["cases"][0]
+                    )
         rl_due = 60 if quick else 110
         limited = await rate_limited(tmp, rl_due)
     results["rate_limited"] = limited
@@ -248,6 +302,26 @@ async def fanout(quick: bool) -> dict[str, Any]:
         f"{worst:.2f}x -> {results['verdict']}"
     )
     return results
+
+
+async def on_postgres(
+    tmp: Path, emulator: EmulatorProcess, server: Any, sqlite_case: dict[str, Any]
+) -> dict[str, Any]:
+    """The first case's tick again, on PostgreSQL, beside its SQLite figures."""
+    due = sqlite_case["due"]
+    run = await run_bot(tmp, emulator, due, 0, rate_limiter=False, server=server)
+    figures = {
+        **per_delivery(run),
+        "database_cpu_ms": run["database_cpu"] / run["deliveries"] * 1000,
+        "wall_s": run["wall"],
+    }
+    print(f"\n{due:,} due, SQLite beside PostgreSQL (server CPU: its own processes)")
+    print(f"  {'':<22} {'deliveries/s':>12} {'CPU ms/delivery':>16} {'server CPU ms':>16}")
+    print(f"  {'Attune on SQLite':<22} {sqlite_case['ours_per_s']:>12.0f} "
+          f"{sqlite_case['ours_cpu_ms']:>16.2f} {'(in process)':>16}")  # fmt: skip
+    print(f"  {'Attune on PostgreSQL':<22} {figures['per_s']:>12.0f} "
+          f"{figures['cpu_ms']:>16.2f} {figures['database_cpu_ms']:>16.2f}")  # fmt: skip
+    return figures
 
 
 def summarize(

@@ -1,8 +1,11 @@
-"""The database engine: the only place that knows it is talking to SQLite.
+"""The database engine: the only place that knows which database it is talking to.
 
-WAL lets the delivery tick write while handlers read; foreign keys make deleting a learner
-delete everything about them; writers in this process take turns (``one_writer``) and a
-busy timeout rides out the rare write from another process.
+SQLite (the embedded default): WAL lets the delivery tick write while handlers read;
+foreign keys make deleting a learner delete everything about them; writers in this
+process take turns (``one_writer``) and a busy timeout rides out the rare write from
+another process. PostgreSQL (``postgresql+psycopg://``, the ``postgres`` extra) needs none
+of that machinery: it has row locks, and every call is a network round trip, so nothing
+that touches it runs on the event loop (``may_run_on_loop``).
 """
 
 from __future__ import annotations
@@ -31,11 +34,21 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
+        self.is_sqlite = is_sqlite(url)
         self.engine, self._writer = _create_engine(url)
 
     def writer_busy(self) -> bool:
         """Whether a write transaction of this process is under way right now."""
         return self._writer is not None and self._writer.locked()
+
+    def may_run_on_loop(self) -> bool:
+        """Whether a short call (a few indexed statements) may run on the event loop now.
+
+        Only SQLite while no other writer of this process holds it: the call is then a
+        few hundred microseconds in this process. On PostgreSQL each statement is a
+        network round trip, so calls always go to a thread.
+        """
+        return self.is_sqlite and not self.writer_busy()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -52,8 +65,11 @@ class Database:
         """Copy the write-ahead log into the database without blocking any writer.
 
         Returns SQLite's (busy, log frames, frames checkpointed). PASSIVE never waits: a
-        frame a reader still needs is copied on a later call.
+        frame a reader still needs is copied on a later call. Other databases keep their
+        own log: nothing to do, (0, 0, 0).
         """
+        if not self.is_sqlite:
+            return 0, 0, 0
         with self.engine.connect() as connection:
             row = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         return int(row[0]), int(row[1]), int(row[2])
@@ -66,7 +82,7 @@ class Database:
         TRUNCATE waits for readers of older snapshots; retried briefly, ``True`` once the
         log is empty. Blocking: call it from a thread.
         """
-        if self._writer is None or not self.engine.url.database:
+        if not self.is_sqlite or not self.engine.url.database:
             return True  # not a SQLite file: nothing of ours lingers in a log
         for _ in range(attempts):
             with self.engine.connect() as connection:
@@ -81,10 +97,27 @@ class Database:
         self.engine.dispose()
 
 
+def is_sqlite(url: str) -> bool:
+    """Whether ``url`` names a SQLite database (the file, or one in memory)."""
+    return make_url(url).drivername.startswith("sqlite")
+
+
+def server_url(url: str) -> str:
+    """``url`` for a database server's own tools (``pg_dump``): no driver, no password."""
+    parsed = make_url(url)
+    # ``set`` ignores None, so the password is dropped with the named tuple's _replace.
+    bare = parsed.set(drivername=parsed.get_backend_name())._replace(password=None)
+    return bare.render_as_string(hide_password=False)
+
+
 def _create_engine(url: str) -> tuple[Engine, threading.Lock | None]:
     parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3 is the driver we ship (the ``postgres`` extra); SQLAlchemy would
+        # otherwise look for psycopg2 behind a bare postgresql:// URL.
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if not parsed.drivername.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True), None
+        return create_engine(parsed, pool_pre_ping=True), None
     connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
     kwargs: dict[str, Any] = {"connect_args": connect_args}
     if not parsed.database or parsed.database == ":memory:":

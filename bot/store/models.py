@@ -17,10 +17,13 @@ from sqlmodel import Field, SQLModel
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """Store aware datetimes as UTC and always read them back aware.
+    """Store aware datetimes as UTC and always read them back aware, in UTC.
 
-    SQLite keeps no offset and returns naive values even from ``DateTime(timezone=True)``;
-    converting at this one boundary keeps naive datetimes out of the rest of the code.
+    SQLite keeps no offset and returns naive values even from ``DateTime(timezone=True)``,
+    so it is given naive UTC. PostgreSQL's ``timestamptz`` is given the aware instant: a
+    naive value there would be read in the session's time zone, shifting every instant
+    on a server whose zone is not UTC. Converting at this one boundary keeps naive
+    datetimes out of the rest of the code.
     """
 
     impl = DateTime(timezone=True)
@@ -31,7 +34,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("refusing to store a naive datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
+        instant = value.astimezone(UTC)
+        return instant.replace(tzinfo=None) if dialect.name == "sqlite" else instant
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from bot.config import Settings
 from bot.health import heartbeat_age
 from bot.store import schema
-from bot.store.engine import Database
+from bot.store.engine import Database, is_sqlite, server_url
 
 
 class OperationError(Exception):
@@ -37,15 +37,29 @@ def run(action: str, settings: Settings, file: Path | None) -> str:
     return _restore(settings, file)
 
 
-def _database_file(settings: Settings) -> Path:
+def _database_file(settings: Settings, file: Path) -> Path:
+    """The live SQLite file; any other database is backed up with its own tools."""
+    if not is_sqlite(settings.database_url):
+        raise OperationError(_server_tools(settings.database_url, file))
     url = make_url(settings.database_url)
-    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+    if not url.database or url.database == ":memory:":
         raise OperationError("backups are for a SQLite database file; use your database's tools")
     return Path(url.database)
 
 
+def _server_tools(url: str, file: Path) -> str:
+    """How to back up or restore a database server: its own tools do it consistently."""
+    target = server_url(url)
+    return (
+        "this is a PostgreSQL database; its own tools back it up consistently while the bot "
+        f'runs: pg_dump --format=custom --file={file} "{target}" '
+        f'(restore with: pg_restore --clean --if-exists --dbname="{target}" {file}; '
+        "the password comes from PGPASSWORD or ~/.pgpass)"
+    )
+
+
 def _backup(settings: Settings, target: Path) -> str:
-    _database_file(settings)
+    _database_file(settings, target)
     db = Database(settings.database_url)
     try:
         schema.backup(db.engine, target)
@@ -59,7 +73,7 @@ def _backup(settings: Settings, target: Path) -> str:
 
 
 def _restore(settings: Settings, backup: Path) -> str:
-    live = _database_file(settings)
+    live = _database_file(settings, backup)
     age = heartbeat_age(settings.heartbeat_file, datetime.now(UTC))
     if age is not None and age.total_seconds() < max(60.0, 3 * settings.tick_seconds):
         raise OperationError("the bot is running; stop it first, then restore")

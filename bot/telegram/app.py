@@ -156,9 +156,13 @@ def build_application(
         first=0,
         name=LEASE_JOB,
     )
-    job_queue.run_repeating(
-        checkpoint, interval=CHECKPOINT_SECONDS, first=CHECKPOINT_SECONDS, name="wal-checkpoint"
-    )
+    if services.db.is_sqlite:  # PostgreSQL folds its own write-ahead log
+        job_queue.run_repeating(
+            checkpoint,
+            interval=CHECKPOINT_SECONDS,
+            first=CHECKPOINT_SECONDS,
+            name="wal-checkpoint",
+        )
     return application
 
 

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from bot.services import Services
 from bot.telegram import routes
-from bot.telegram.writes import short_write
+from bot.telegram.writes import short_read, short_write
 
 SERVICES_KEY = "attune.services"
 METRICS_KEY = "attune.metrics"
@@ -36,6 +36,11 @@ class AttuneContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any]
         """Run a service call that writes without blocking the loop behind another writer:
         on the loop when the database is free, in a thread when it is not (``writes``)."""
         return await short_write(self.services.db, partial(call, *args, **kwargs))
+
+    async def read(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a service call that only reads: on the loop on SQLite, in a thread on a
+        database server, where every statement is a network round trip (``writes``)."""
+        return await short_read(self.services.db, partial(call, *args, **kwargs))
 
     @property
     def metrics(self) -> Metrics:

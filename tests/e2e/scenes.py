@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.emulator.models import StoredMessage
 from bot.learning.schedule import ALL_DAYS, parse_time
@@ -119,6 +119,7 @@ def deliveries(h: Harness, learner_id: int) -> list[Delivery]:
     """The learner's delivery rows (one per lesson day served)."""
     with services(h).db.session() as session:
         query = select(Delivery).where(Delivery.learner_id == learner_id)
+        query = query.order_by(col(Delivery.local_date))
         return list(session.exec(query).all())
 
 

@@ -15,6 +15,8 @@ from bot.store.models import Announcement, AnnouncementDelivery
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import ANN, BEN, CHO, DEV, FAY, MONDAY, clinic, joined, team
 
+pytestmark = pytest.mark.both_databases
+
 BOLD = [{"type": "bold", "offset": 0, "length": 8}]
 HEADER = "📣 Riverside clinic · announcement\n\n"
 

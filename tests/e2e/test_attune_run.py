@@ -36,11 +36,11 @@ async def server() -> AsyncIterator[BotApiEmulator]:
 
 
 async def run_attune(
-    emulator: BotApiEmulator, tmp_path: Path, tick_seconds: str = "0.5"
+    emulator: BotApiEmulator, tmp_path: Path, tick_seconds: str = "0.5", database_url: str = ""
 ) -> asyncio.subprocess.Process:
     return await spawn_attune(
-        emulator.port, tmp_path, f"sqlite:///{tmp_path / 'run.db'}", tick_seconds=tick_seconds,
-        stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
+        emulator.port, tmp_path, database_url or f"sqlite:///{tmp_path / 'run.db'}",
+        tick_seconds=tick_seconds, stderr=asyncio.subprocess.PIPE, ATTUNE_LOG_LEVEL="DEBUG",
     )  # fmt: skip
 
 
@@ -79,10 +79,11 @@ class Chat:
         await self.until(until)
 
 
+@pytest.mark.both_databases
 async def test_attune_run_completes_onboarding_and_a_lesson(
-    server: BotApiEmulator, tmp_path: Path
+    server: BotApiEmulator, tmp_path: Path, database_url: str
 ) -> None:
-    process = await run_attune(server, tmp_path)
+    process = await run_attune(server, tmp_path, database_url=database_url)
     try:
         server.add_user(ANN, "Ann")
         chat = Chat(server)

@@ -7,6 +7,8 @@ import pytest
 from tests.e2e.harness import Harness
 from tests.e2e.scenes import bot_message, learner, reply
 
+pytestmark = pytest.mark.both_databases
+
 ANN = 3001
 
 

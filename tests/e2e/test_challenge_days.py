@@ -20,6 +20,8 @@ import pytest
 from bot.learning.schedule import ALL_DAYS
 from tests.e2e.harness import LIBRARY, Harness, text_of
 
+pytestmark = pytest.mark.both_databases
+
 FAY, ANN, BEN, DEV, EVE = 8101, 8102, 8103, 8104, 8105  # Fay facilitates Riverside
 MONDAY = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # 06:00 in Berlin, before any lesson
 TRACK = "cultural-humility"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import learner, reply
+
+pytestmark = pytest.mark.both_databases
 
 ANN = 3101
 

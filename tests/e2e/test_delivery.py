@@ -12,6 +12,8 @@ from bot.store.models import Answer, Learner
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import MONDAY_0730, deliveries, learner, lesson_messages
 
+pytestmark = pytest.mark.both_databases
+
 ANN, BEN = 2001, 2002
 
 

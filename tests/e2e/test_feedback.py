@@ -5,7 +5,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
+import pytest
+
 from tests.e2e.harness import Harness, text_of
+
+pytestmark = pytest.mark.both_databases
 
 ANN, OPS = 3201, 3299
 MONDAY_0730_BERLIN = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)

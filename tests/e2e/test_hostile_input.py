@@ -28,6 +28,8 @@ from bot.store.models import Announcement
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import bot_message, learner, team
 
+pytestmark = pytest.mark.both_databases
+
 ANN, FAY, BEN, ZED = 9101, 9102, 9103, 9104  # Ann is in Fay's team; Ben has his own
 GROUP = -1009100  # Ann, Fay and Ben, with the bot
 PEOPLE = (ANN, FAY, BEN, ZED)

@@ -93,3 +93,17 @@ async def test_entries_expire_when_the_learner_asks(harness: Harness) -> None:
     await h.move_to(MONDAY_0730 + timedelta(days=31))
     assert stored(h) == []
     assert "stay until you delete them" in await reply(h, ANN, "/journal keep off")
+
+
+async def test_the_journal_lists_entries_newest_first_and_counts_them_in_words(
+    harness: Harness,
+) -> None:
+    h = harness
+    learner(h, ANN, "Ann")
+    await reply(h, ANN, "/journal Slowed down before the hard question.")
+    assert "Your journal (1 entry, newest first)" in await reply(h, ANN, "/journal")
+    await reply(h, ANN, "/cancel")
+    await reply(h, ANN, "/journal Asked what the word meant to her.")
+    listing = await reply(h, ANN, "/journal")
+    assert "Your journal (2 entries, newest first)" in listing
+    assert listing.index("Asked what") < listing.index("Slowed down")

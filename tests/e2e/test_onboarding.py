@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from bot.emulator.models import StoredMessage
 from bot.learning.schedule import WEEKDAYS
 from tests.e2e import scenes
 from tests.e2e.harness import Harness, text_of
+
+pytestmark = pytest.mark.both_databases
 
 ANN, BEN = 1001, 1002
 

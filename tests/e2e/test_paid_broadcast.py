@@ -24,14 +24,14 @@ def paid_flags(h: WorkerHarness, chat_id: int) -> list[object]:
 
 
 @pytest.fixture
-async def paid(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
-    async with running_worker(tmp_path, empty_database, paid_broadcast=True) as h:
+async def paid(tmp_path: Path, database_url: str) -> AsyncIterator[WorkerHarness]:
+    async with running_worker(tmp_path, database_url, paid_broadcast=True) as h:
         yield h
 
 
 @pytest.fixture
-async def free(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
-    async with running_worker(tmp_path, empty_database) as h:
+async def free(tmp_path: Path, database_url: str) -> AsyncIterator[WorkerHarness]:
+    async with running_worker(tmp_path, database_url) as h:
         yield h
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.services.announcements import Content
@@ -12,6 +13,8 @@ from bot.services.reviews import ReviewBlock, SentReview
 from bot.store.queries.personal_data import tables_about_learners
 from tests.e2e.harness import Harness, text_of
 from tests.e2e.scenes import learner
+
+pytestmark = pytest.mark.both_databases
 
 ANN, BEN = 7001, 7002
 

@@ -18,15 +18,15 @@ ANN, BEN = 7101, 7102
 
 
 @pytest.fixture
-async def hooked(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
-    async with running_worker(tmp_path, empty_database) as h:
+async def hooked(tmp_path: Path, database_url: str) -> AsyncIterator[WorkerHarness]:
+    async with running_worker(tmp_path, database_url) as h:
         yield h
 
 
 @pytest.fixture
-async def polling(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
+async def polling(tmp_path: Path, database_url: str) -> AsyncIterator[WorkerHarness]:
     """A polling worker with ``ATTUNE_LISTEN`` set: probes, no webhook."""
-    async with running_worker(tmp_path, empty_database, webhook=False) as h:
+    async with running_worker(tmp_path, database_url, webhook=False) as h:
         yield h
 
 

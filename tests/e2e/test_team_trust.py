@@ -30,6 +30,8 @@ from bot.store.models import (
 from tests.e2e.conftest import START
 from tests.e2e.harness import Harness, text_of
 
+pytestmark = pytest.mark.both_databases
+
 FAY, ANN, BEN, CHO, DEV, EVE = 8101, 8102, 8103, 8104, 8105, 8106
 NAMES = {FAY: "Fay", ANN: "Ann", BEN: "Ben", CHO: "Cho", DEV: "Dev", EVE: "Eve"}
 TRACK = "cultural-humility"

@@ -13,6 +13,8 @@ import pytest
 from tests.e2e.harness import LIBRARY, Harness, text_of
 from tests.e2e.scenes import ANN, BEN, CHO, DEV, FAY, MONDAY, clinic, joined, learner
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def lessons_dir() -> Path:

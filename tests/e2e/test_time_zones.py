@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.e2e.harness import Harness
 from tests.e2e.scenes import deliveries, learner, lesson_messages
+
+pytestmark = pytest.mark.both_databases
 
 ANN = 6001
 

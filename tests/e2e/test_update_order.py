@@ -7,12 +7,15 @@ import contextlib
 import re
 from collections.abc import AsyncIterator
 
+import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.telegram import texts
 from bot.telegram.context import AttuneContext
 from tests.e2e.harness import Harness
+
+pytestmark = pytest.mark.both_databases
 
 ANN, BEN = 2001, 2002
 

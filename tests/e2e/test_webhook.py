@@ -24,13 +24,15 @@ from tests.e2e.harness import TOKEN, attune_command, spawn_attune, text_of
 from tests.e2e.scenes import MONDAY_0730, learner
 from tests.e2e.worker_harness import PATH, SECRET, WorkerHarness, free_port, running_worker
 
+pytestmark = pytest.mark.both_databases
+
 ANN = 7001
 REPLY_WAIT = 20.0  # seconds; each wait ends on its event, this only bounds a hang
 
 
 @pytest.fixture
-async def hooked(tmp_path: Path, empty_database: Path) -> AsyncIterator[WorkerHarness]:
-    async with running_worker(tmp_path, empty_database) as h:
+async def hooked(tmp_path: Path, database_url: str) -> AsyncIterator[WorkerHarness]:
+    async with running_worker(tmp_path, database_url) as h:
         yield h
 
 

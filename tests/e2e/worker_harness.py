@@ -7,7 +7,6 @@ webhook URL the worker polls and its server answers only ``/healthz`` and ``/met
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -83,17 +82,17 @@ class WorkerHarness(Harness):
 
 @asynccontextmanager
 async def running_worker(
-    tmp_path: Path, empty_database: Path, *, webhook: bool = True, paid_broadcast: bool = False
+    tmp_path: Path, database_url: str, *, webhook: bool = True, paid_broadcast: bool = False
 ) -> AsyncIterator[WorkerHarness]:
-    """The emulator and a worker on a copy of the empty database; errors fail the test."""
+    """The emulator and a worker on an empty database (the test's backend); errors fail
+    the test."""
     clock = ManualClock(START)
     emulator = BotApiEmulator(TOKEN, clock=clock.now)
     await emulator.start()
-    shutil.copyfile(empty_database, tmp_path / "attune.db")
     port = free_port()
     settings = Settings(
         token=Secret(TOKEN),
-        database_url=f"sqlite:///{tmp_path / 'attune.db'}",
+        database_url=database_url,
         api_base_url=emulator.base_url,
         lessons_dir=LESSONS,
         tick_seconds=3600,

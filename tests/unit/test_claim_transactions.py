@@ -7,6 +7,7 @@ delivery row with nothing sent and the learner's next lesson not moved on.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -25,10 +26,12 @@ LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
 MONDAY_0730_BERLIN = datetime(2026, 3, 2, 6, 30, tzinfo=UTC)
 ANN = 4101
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
-def services(tmp_path: Path) -> Services:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}", lessons_dir=LESSONS)
+def services(database_url: str) -> Iterator[Services]:
+    settings = Settings(database_url=database_url, lessons_dir=LESSONS)
     clock = ManualClock(MONDAY_0730_BERLIN - timedelta(hours=1))
     built = build_services(settings, clock)
     built.learners.start(ANN, ANN, "Ann")
@@ -38,7 +41,8 @@ def services(tmp_path: Path) -> Services:
     built.learners.set_zone(ANN, "Europe/Berlin")
     built.learners.set_days(ANN, ALL_DAYS)
     clock.set(MONDAY_0730_BERLIN)  # the lesson is due now
-    return built
+    yield built
+    built.db.dispose()
 
 
 def state(services: Services) -> tuple[int, datetime | None]:

@@ -28,7 +28,7 @@ def test_hadolint_passes() -> None:
 
 
 def test_installs_and_starts_with_the_tested_commands() -> None:
-    assert "pip install --no-cache-dir ." in DOCKERFILE
+    assert 'pip install --no-cache-dir "./[postgres]"' in DOCKERFILE, "SQLite or PostgreSQL"
     assert 'CMD ["attune", "run"]' in DOCKERFILE
     assert 'CMD ["attune", "health"]' in DOCKERFILE
     assert "attune lessons check /app/lessons" in DOCKERFILE

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,11 +13,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 from bot.cli import main
 from bot.health import write_heartbeat
 from bot.store import schema
+from tests.postgres import PostgresServer
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -28,13 +31,21 @@ def head_revision() -> str:
     return head
 
 
-def learner_rows(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
-        return int(connection.execute("SELECT count(*) FROM learner").fetchone()[0])
+def learner_rows(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM learner")).scalar_one())
 
 
-def test_an_empty_database_migrates_to_exactly_the_models(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'a.db'}")
+@pytest.fixture
+def engine(empty_database_url: str) -> Iterator[Engine]:
+    """An engine on a database without tables, SQLite or PostgreSQL (both_databases)."""
+    engine = create_engine(empty_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.both_databases
+def test_an_empty_database_migrates_to_exactly_the_models(engine: Engine) -> None:
     assert schema.upgrade(engine) == head_revision()
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -43,35 +54,35 @@ def test_an_empty_database_migrates_to_exactly_the_models(tmp_path: Path) -> Non
         )
 
 
-def test_a_database_from_before_migrations_keeps_its_data(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+@pytest.mark.both_databases
+def test_a_database_from_before_migrations_keeps_its_data(engine: Engine) -> None:
     schema.upgrade(engine, schema.BASELINE)  # the tables as create_all made them then
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
         connection.execute(text(
             "INSERT INTO learner (id, chat_id, first_name, created_at, tracks, days_mask, "
-            "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, 1, 'active')"
+            "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, TRUE, 'active')"
         ))  # fmt: skip
     assert schema.upgrade(engine) == head_revision()
     assert schema.upgrade(engine) == head_revision(), "upgrading twice is harmless"
-    assert learner_rows(tmp_path / "old.db") == 1
+    assert learner_rows(engine) == 1
 
 
-def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
+@pytest.mark.both_databases
+def test_every_revision_upgrades_with_data_in_it(engine: Engine) -> None:
     """Each step from the previous schema keeps what is stored and fills new columns."""
-    engine = create_engine(f"sqlite:///{tmp_path / 'prev.db'}")
     schema.upgrade(engine, schema.BASELINE)
     with engine.begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO learner (id, chat_id, first_name, created_at, tracks, days_mask, "
-                "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, 1, 'active')"
+                "onboarded, status) VALUES (1, 1, 'Ann', '2026-03-02', '', 127, TRUE, 'active')"
             )
         )
         connection.execute(text(
             "INSERT INTO delivery (id, learner_id, local_date, lesson_id, track_id, review, "
             "state, parts_sent, created_at, excused) VALUES "
-            "(5, 1, '2026-03-02', 'ch-01', 'ch', 0, 'claimed', 2, '2026-03-02 07:30', 0)"
+            "(5, 1, '2026-03-02', 'ch-01', 'ch', FALSE, 'claimed', 2, '2026-03-02 07:30', FALSE)"
         ))  # fmt: skip
         connection.execute(text(
             "INSERT INTO team (id, name, join_code, zone, created_at) VALUES "
@@ -79,7 +90,7 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
         ))  # fmt: skip
         connection.execute(text(
             "INSERT INTO membership (team_id, learner_id, role, state, show_name) VALUES "
-            "(3, 1, 'member', 'pending', 0)"
+            "(3, 1, 'member', 'pending', FALSE)"
         ))  # fmt: skip
         connection.execute(text(
             "INSERT INTO quizpoll (poll_id, delivery_id, learner_id, question_id, "
@@ -90,7 +101,7 @@ def test_every_revision_upgrades_with_data_in_it(tmp_path: Path) -> None:
         row = connection.execute(
             text("SELECT parts_sent, part_in_flight, uncertain, sender FROM delivery WHERE id = 5")
         ).one()
-    assert tuple(row) == (2, None, 0, None), "a delivery part-way through resumes as before"
+    assert tuple(row) == (2, None, False, None), "a delivery part-way through resumes as before"
     with engine.connect() as connection:
         team = connection.execute(text("SELECT name, org_code FROM team")).one()
         invitation = connection.execute(text("SELECT state, requested_at FROM membership")).one()
@@ -160,5 +171,34 @@ def test_attune_db_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
     assert main(["db", "restore", str(tmp_path / "junk.db")]) == 1
     assert main(["db", "restore", str(tmp_path / "b.db")]) == 0
     assert "previous database is kept" in capsys.readouterr().out
-    assert learner_rows(live) == 1
+    assert learner_rows(engine) == 1
+    engine.dispose()
     assert list(tmp_path.glob("attune.db.before-restore-*"))
+
+
+def test_attune_db_on_postgresql_upgrades_and_points_backups_to_pg_dump(
+    postgres_server: PostgresServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A server database is migrated as SQLite is; its backups are its own tools' job, and
+    the advice says so without the password."""
+    name = "attune_db_commands"
+    url = postgres_server.create_database(name)
+    secret_url = url.replace("attune@", "attune:s3cret-word@")  # trust auth ignores it
+    monkeypatch.setenv("ATTUNE_DATABASE_URL", secret_url)
+    monkeypatch.setenv("ATTUNE_HEARTBEAT_FILE", str(tmp_path / "heartbeat"))
+    try:
+        assert main(["db", "upgrade"]) == 0
+        assert f"revision {head_revision()}" in capsys.readouterr().out
+        assert main(["db", "backup", str(tmp_path / "b.dump")]) == 1
+        advice = capsys.readouterr().err
+        assert "pg_dump --format=custom" in advice and str(tmp_path / "b.dump") in advice
+        assert f"postgresql://attune@127.0.0.1:{postgres_server.port}/{name}" in advice
+        assert "s3cret" not in advice
+        assert main(["db", "restore", str(tmp_path / "b.dump")]) == 1
+        assert "pg_restore" in capsys.readouterr().err
+        assert not (tmp_path / "b.dump").exists()
+    finally:
+        postgres_server.drop_database(name)

@@ -99,6 +99,7 @@ def _recipients(announcement_id: int) -> Select[AnnouncementDelivery, Learner]:
         select(AnnouncementDelivery, Learner)
         .join(Learner, col(Learner.id) == AnnouncementDelivery.learner_id)
         .where(AnnouncementDelivery.announcement_id == announcement_id)
+        .order_by(col(AnnouncementDelivery.id))  # PostgreSQL keeps no order without it
     )
 
 

@@ -51,6 +51,7 @@ def challenges_awaiting_summary(session: Session) -> Sequence[tuple[Challenge, T
         select(Challenge, Team)
         .join(Team, col(Team.id) == Challenge.team_id)
         .where(col(Challenge.summary_sent).is_(False))
+        .order_by(col(Challenge.id))
     ).all()
 
 
@@ -65,6 +66,7 @@ def unstopped_challenges_of(session: Session, learner_id: int) -> Sequence[tuple
             Membership.state == "active",
             col(Challenge.stopped).is_(False),
         )
+        .order_by(col(Challenge.id))
     ).all()
 
 

@@ -124,7 +124,7 @@ def adopt_unfinished(
     if not ids:
         return []
     query = select(Delivery, Learner).join(Learner).where(col(Delivery.id).in_(ids))
-    return session.exec(query).all()
+    return session.exec(query.order_by(col(Delivery.id))).all()
 
 
 def hand_back(connection: Connection, worker: str, delivery_ids: list[int]) -> None:

@@ -33,9 +33,9 @@ logger = logging.getLogger(__name__)
 CAPTION_LIMIT = 1024
 
 
-def zone_of(context: AttuneContext, user_id: int) -> str:
+async def zone_of(context: AttuneContext, user_id: int) -> str:
     """The learner's own time zone (UTC until they choose one)."""
-    profile = context.services.learners.get(user_id)
+    profile = await context.read(context.services.learners.get, user_id)
     return (profile.zone if profile else None) or "UTC"
 
 
@@ -44,7 +44,7 @@ async def announce(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    audiences = context.services.announcements.audiences(user.id)
+    audiences = await context.read(context.services.announcements.audiences, user.id)
     if not audiences:
         await steps.say(context, chat.id, texts.NO_AUDIENCE)
     elif len(audiences) == 1:
@@ -57,10 +57,10 @@ async def announce(update: Update, context: AttuneContext) -> None:
 async def ask_content(context: AttuneContext, chat_id: int, user_id: int, audience: int) -> None:
     """Say how many more the daily cap allows, then wait: the next message is the
     announcement."""
-    room = context.services.announcements.room(user_id, audience)
+    room = await context.read(context.services.announcements.room, user_id, audience)
     waiting = routes.awaiting_text(routes.AwaitAnnouncement(audience))
     await context.write(context.services.learners.expect, user_id, waiting)
-    await steps.say(context, chat_id, texts.announce_ask(room, zone_of(context, user_id)))
+    await steps.say(context, chat_id, texts.announce_ask(room, await zone_of(context, user_id)))
 
 
 def content_of(message: Message) -> Content | str:
@@ -91,7 +91,12 @@ async def capture(
     found = content_of(message)
     audience = waiting.audience
     name = next(
-        (n for t, n in context.services.announcements.audiences(user.id) if t == audience), ""
+        (
+            n
+            for t, n in await context.read(context.services.announcements.audiences, user.id)
+            if t == audience
+        ),
+        "",
     )
     if isinstance(found, str):
         await steps.say(context, message.chat_id, found)
@@ -110,10 +115,12 @@ async def capture(
     await context.write(services.learners.expect, user.id, None)
     await steps.say(context, message.chat_id, texts.PREVIEW)
     await fanout.deliver(context.bot, message.chat_id, draft.content, draft.audience)
-    room = context.services.announcements.room(user.id, audience)
+    room = await context.read(context.services.announcements.room, user.id, audience)
     keyboard = keyboards.draft_keyboard(draft.id, send_now=room.left > 0)
     confirm = (
-        texts.CONFIRM_SEND if room.left else texts.confirm_later(room, zone_of(context, user.id))
+        texts.CONFIRM_SEND
+        if room.left
+        else texts.confirm_later(room, await zone_of(context, user.id))
     )
     await steps.say(context, message.chat_id, confirm, keyboard)
 
@@ -140,7 +147,7 @@ async def _choose_audience(
     context: AttuneContext, chat_id: int, user_id: int, audience: int
 ) -> None:
     service = context.services.announcements
-    if audience not in [t for t, _ in service.audiences(user_id)]:
+    if audience not in [t for t, _ in await context.read(service.audiences, user_id)]:
         raise AnnouncementProblem("not_admin" if audience == EVERYONE else "not_facilitator")
     await ask_content(context, chat_id, user_id, audience)
 
@@ -153,17 +160,17 @@ async def _act(
         try:
             view = await context.write(service.send_now, user_id, number)
         except CapReached as full:
-            text = texts.cap_reached(full, zone_of(context, user_id), scheduling=False)
+            text = texts.cap_reached(full, await zone_of(context, user_id), scheduling=False)
             later = keyboards.draft_keyboard(number, send_now=False)
             await steps.say(context, chat_id, text, later)
             return
         fanout.start(context, [view.id])
         await steps.say(context, chat_id, texts.sending_now(view.counts.get("pending", 0)))
     elif route.op is routes.DraftOp.SCHEDULE:
-        service.check_draft(user_id, number)
+        await context.read(service.check_draft, user_id, number)
         waiting = routes.awaiting_text(routes.AwaitScheduleTime(number))
         await context.write(context.services.learners.expect, user_id, waiting)
-        zone = zone_of(context, user_id)
+        zone = await zone_of(context, user_id)
         await steps.say(context, chat_id, texts.ASK_WHEN.format(zone=texts.esc(zone)))
     else:
         cancelled = await context.write(service.cancel, user_id, number)
@@ -182,7 +189,7 @@ async def schedule_from_text(
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return
-    zone = zone_of(context, user.id)
+    zone = await zone_of(context, user.id)
     moment = parse_moment(message.text[:100], context.services.clock.now(), zone)
     try:
         if moment.instant is None:
@@ -209,11 +216,11 @@ async def listing(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    views = context.services.announcements.listing(user.id)
+    views = await context.read(context.services.announcements.listing, user.id)
     if not views:
         await steps.say(context, chat.id, texts.NO_ANNOUNCEMENTS)
         return
-    zone = zone_of(context, user.id)
+    zone = await zone_of(context, user.id)
     for view in views:
         cancel = keyboards.cancel_scheduled_keyboard(view.id) if view.cancellable else None
         await steps.say(context, chat.id, texts.announcement_line(view, zone), cancel)
@@ -224,7 +231,7 @@ async def cancel(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    profile = context.services.learners.get(user.id)
+    profile = await context.read(context.services.learners.get, user.id)
     awaited = routes.awaiting(profile.pending_step if profile else None)
     waiting = routes.is_cancellable(awaited)
     if waiting:

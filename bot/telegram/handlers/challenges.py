@@ -58,7 +58,9 @@ async def challenge_typed(
         await refuse(context, chat_id, problem)
         return
     if len(team_ids) > 1:
-        teams = [(t.id, t.name) for t in context.services.teams.teams_of(user_id)]
+        teams = [
+            (t.id, t.name) for t in await context.read(context.services.teams.teams_of, user_id)
+        ]
         choices = [(tid, name) for tid, name in teams if tid in team_ids]
         keyboard = kb.start_for_teams_keyboard(choices, track_id, days, start)
         text = texts.choose_team(len(choices), len(kb.capped(choices)))
@@ -96,7 +98,7 @@ ChallengeStep = routes.ChallengeTrack | routes.ChallengeLength | routes.Challeng
 async def open_challenge(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The guided flow starts: which track (facilitators only)."""
     services = context.services
-    services.teams.members(user_id, team_id)  # raises unless a facilitator
+    await context.read(services.teams.members, user_id, team_id)  # raises unless a facilitator
     keyboard = kb.tracks_keyboard(team_id, services.library)
     await steps.say(context, chat_id, texts.CHOOSE_TRACK, keyboard)
 
@@ -107,7 +109,9 @@ async def challenge_step(
     """The guided flow: track, then length, then start date; each step re-checked, and
     only lengths the track can fill and days every member can start on are offered."""
     services = context.services
-    services.teams.members(user_id, route.team_id)  # raises unless a facilitator
+    await context.read(
+        services.teams.members, user_id, route.team_id
+    )  # raises unless a facilitator
     track = services.library.tracks.get(route.track_id)
     if track is None:
         raise ChallengeProblem("unknown_track")
@@ -121,9 +125,9 @@ async def challenge_step(
         except ChallengeProblem as problem:
             await refuse(context, chat_id, problem)
             return
-        team = team_of(context, user_id, route.team_id)
+        team = await team_of(context, user_id, route.team_id)
         today = local_date(services.clock.now(), team.zone if team else "UTC")
-        earliest = services.challenges.earliest_start(user_id, route.team_id)
+        earliest = await context.read(services.challenges.earliest_start, user_id, route.team_id)
         keyboard = kb.starts_keyboard(route.team_id, track.id, route.days, today, earliest)
         await steps.say(context, chat_id, texts.choose_start(earliest, today), keyboard)
     else:
@@ -132,25 +136,26 @@ async def challenge_step(
 
 async def show_board(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The team board (members only)."""
-    view = context.services.challenges.board(user_id, team_id)
+    view = await context.read(context.services.challenges.board, user_id, team_id)
     if view is None:
-        team = team_of(context, user_id, team_id)
+        team = await team_of(context, user_id, team_id)
         await steps.say(context, chat_id, texts.no_challenge(team.name if team else ""))
         return
     yours, keyboard = view.yours, None
     if yours is not None and not yours.counts_here:
         keyboard = kb.counting_keyboard(((yours.challenge_id, view.challenge.team_name),))
-    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
-    await steps.say(context, chat_id, texts.board(view) + shares, keyboard)
+    tried = await context.read(context.services.practice.tried_shares, view.challenge.id)
+    await steps.say(context, chat_id, texts.board(view) + texts.tried_shares(tried), keyboard)
 
 
 async def show_stats(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """Per-day and per-member progress (facilitators only)."""
-    view = context.services.challenges.stats(user_id, team_id)
+    view = await context.read(context.services.challenges.stats, user_id, team_id)
     if view is None:
         await steps.say(context, chat_id, texts.NO_CHALLENGE_YET)
         return
-    shares = texts.tried_shares(context.services.practice.tried_shares(view.challenge.id))
+    tried = await context.read(context.services.practice.tried_shares, view.challenge.id)
+    shares = texts.tried_shares(tried)
     await steps.say(context, chat_id, texts.team_stats(view) + shares)
     if any(d.had for d in view.per_day):  # a chart of nothing reached says nothing
         bars = [DayBar(f"Day {d.number}", d.done, d.had) for d in view.per_day]
@@ -162,7 +167,7 @@ async def show_stats(context: AttuneContext, chat_id: int, user_id: int, team_id
 
 async def send_export(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The same data as /teamstats, as a CSV file for records."""
-    view = context.services.challenges.stats(user_id, team_id)
+    view = await context.read(context.services.challenges.stats, user_id, team_id)
     if view is None:
         await steps.say(context, chat_id, texts.NO_CHALLENGE_YET)
         return

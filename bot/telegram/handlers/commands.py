@@ -39,7 +39,7 @@ async def setting(update: Update, context: AttuneContext) -> None:
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     step = SETTING_COMMANDS[command]
     learners = context.services.learners
-    profile = learners.get(user.id)
+    profile = await context.read(learners.get, user.id)
     if profile is None:
         await _reply(update, texts.NEED_START)
         return
@@ -57,7 +57,7 @@ async def setting(update: Update, context: AttuneContext) -> None:
 async def settings(update: Update, context: AttuneContext) -> None:
     """Show every choice, with a button to change each."""
     user = update.effective_user
-    profile = context.services.learners.get(user.id) if user else None
+    profile = await context.read(context.services.learners.get, user.id) if user else None
     if profile is None:
         await _reply(update, texts.NEED_START)
         return
@@ -70,7 +70,7 @@ async def today(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    if context.services.learners.get(user.id) is None:
+    if await context.read(context.services.learners.get, user.id) is None:
         await _reply(update, texts.NEED_START)
         return
     found = await context.write(context.services.deliveries.today, user.id)
@@ -93,20 +93,23 @@ async def lesson_again(update: Update, context: AttuneContext) -> None:
 
 
 async def _for_learner(
-    update: Update, produce: Callable[[int], T | None], render: Callable[[T], str]
+    update: Update,
+    context: AttuneContext,
+    produce: Callable[[int], T | None],
+    render: Callable[[T], str],
 ) -> None:
-    """Call one service for the sender and reply, or point a stranger to /start."""
+    """Call one service (a read) for the sender and reply, or point a stranger to /start."""
     user = update.effective_user
-    result = produce(user.id) if user else None
+    result = await context.read(produce, user.id) if user else None
     await _reply(update, render(result) if result is not None else texts.NEED_START)
 
 
 async def progress(update: Update, context: AttuneContext) -> None:
     """Streak, rest days, lessons per track and quiz accuracy; then the calendar picture
     (drawn in a thread: matplotlib takes a tenth of a second the loop should not wait)."""
-    await _for_learner(update, context.services.progress.report, texts.progress)
+    await _for_learner(update, context, context.services.progress.report, texts.progress)
     user, message = update.effective_user, update.effective_message
-    calendar = context.services.progress.calendar(user.id) if user else None
+    calendar = await context.read(context.services.progress.calendar, user.id) if user else None
     if calendar is not None and message is not None:
         picture = await asyncio.to_thread(calendar_png, calendar)
         await message.reply_photo(picture, caption=texts.CALENDAR_CAPTION)
@@ -124,7 +127,7 @@ async def pause(update: Update, context: AttuneContext) -> None:
             await _reply(update, texts.BAD_PAUSE)
             return
         days = int(args[0])
-    if context.services.learners.get(user.id) is None:
+    if await context.read(context.services.learners.get, user.id) is None:
         await _reply(update, texts.NEED_START)
         return
     profile = await context.write(context.services.learners.pause, user.id, days)
@@ -135,7 +138,7 @@ async def resume(update: Update, context: AttuneContext) -> None:
     """End a pause (or a stop); say so when there was nothing to end."""
     user = update.effective_user
     learners = context.services.learners
-    profile = learners.get(user.id) if user else None
+    profile = await context.read(learners.get, user.id) if user else None
     if user is None or profile is None:
         await _reply(update, texts.NEED_START)
     elif profile.status == "active":
@@ -155,7 +158,7 @@ async def stop(update: Update, context: AttuneContext) -> None:
 async def help_command(update: Update, context: AttuneContext) -> None:
     """Commands, and crisis resources for the learner's country (from their time zone)."""
     user = update.effective_user
-    profile = context.services.learners.get(user.id) if user else None
+    profile = await context.read(context.services.learners.get, user.id) if user else None
     resources = context.services.safety.resources_for_zone(profile.zone if profile else None)
     await _reply(update, texts.help_text(resources))
 
@@ -175,7 +178,7 @@ async def unknown(update: Update, context: AttuneContext) -> None:
 async def not_understood(update: Update, context: AttuneContext) -> None:
     """A photo or document may be an announcement; anything else we have no use for."""
     user, message = update.effective_user, update.effective_message
-    profile = context.services.learners.get(user.id) if user else None
+    profile = await context.read(context.services.learners.get, user.id) if user else None
     waiting = routes.awaiting(profile.pending_step if profile else None)
     if isinstance(waiting, routes.AwaitAnnouncement):
         await announcements.capture(update, context, waiting)
@@ -191,7 +194,7 @@ async def stale_button(update: Update, context: AttuneContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    known = context.services.learners.get(query.from_user.id) is not None
+    known = await context.read(context.services.learners.get, query.from_user.id) is not None
     await query.answer(texts.STALE_BUTTON if known else texts.NEED_START)
 
 

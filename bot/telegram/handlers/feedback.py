@@ -20,7 +20,7 @@ async def feedback(update: Update, context: AttuneContext) -> None:
     if message is None or user is None:
         return
     learners = context.services.learners
-    profile = learners.get(user.id)
+    profile = await context.read(learners.get, user.id)
     if profile is None:
         await message.reply_text(texts.NEED_START)
         return
@@ -36,7 +36,7 @@ async def feedback(update: Update, context: AttuneContext) -> None:
 async def send_feedback(context: AttuneContext, chat_id: int, user_id: int, words: str) -> None:
     """Pass the report to every operator and thank the learner."""
     await context.write(context.services.learners.expect, user_id, None)
-    report = context.services.feedback.report(user_id, words)
+    report = await context.read(context.services.feedback.report, user_id, words)
     if not report.operators:
         await steps.say(context, chat_id, texts.FEEDBACK_NOWHERE)
         return

@@ -31,7 +31,7 @@ async def journal(update: Update, context: AttuneContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    profile = context.services.learners.get(user.id)
+    profile = await context.read(context.services.learners.get, user.id)
     if profile is None:
         await message.reply_text(texts.NEED_START)
         return
@@ -44,7 +44,7 @@ async def journal(update: Update, context: AttuneContext) -> None:
         if not await answered_distress(message, context, words, profile.zone):
             await save(context, message.chat_id, user.id, routes.AwaitJournal(), words)
         return
-    view = context.services.journal.recent(user.id)
+    view = await context.read(context.services.journal.recent, user.id)
     await context.write(context.services.learners.expect, user.id, routes.JOURNAL)
     listing = texts.journal_listing(view) if view is not None else texts.JOURNAL_EMPTY
     await message.reply_text(f"{listing}\n\n{texts.ASK_JOURNAL}")
@@ -86,16 +86,16 @@ async def save(
         # Distress ends the wait: the next message must not be filed away unread.
         still = None if problem.code == "distress" else routes.awaiting_text(waiting)
         await context.write(learners.expect, user_id, still)
-        await steps.say(context, chat_id, _refusal(context, user_id, problem))
+        await steps.say(context, chat_id, await _refusal(context, user_id, problem))
         return
     await context.write(learners.expect, user_id, None)
     await steps.say(context, chat_id, texts.journal_saved(entry))
 
 
-def _refusal(context: AttuneContext, user_id: int, problem: JournalProblem) -> str:
+async def _refusal(context: AttuneContext, user_id: int, problem: JournalProblem) -> str:
     """Why nothing was saved, in the learner's terms."""
     if problem.code == "distress":  # callers answer distress first; this is the backstop
-        profile = context.services.learners.get(user_id)
+        profile = await context.read(context.services.learners.get, user_id)
         safety = context.services.safety
         return texts.crisis_reply(safety.resources_for_zone(profile.zone if profile else None))
     if problem.code == "identifiers":

@@ -58,7 +58,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
         return
     route = routes.decode(query.data)
     learners = context.services.learners
-    profile = learners.get(query.from_user.id)
+    profile = await context.read(learners.get, query.from_user.id)
     unknown_track = isinstance(route, routes.PickTrack) and (
         route.track_id not in context.services.library.tracks
     )
@@ -150,7 +150,7 @@ async def _apply_button(
         case routes.PickDays(routes.DaysChoice.WEEKDAYS):
             return await context.write(learners.set_days, user_id, WEEKDAYS)
         case routes.PickDays(routes.DaysChoice.DONE):
-            profile = learners.get(user_id)
+            profile = await context.read(learners.get, user_id)
             if profile is None:
                 return None
             return await context.write(learners.set_days, user_id, profile.days)
@@ -176,7 +176,7 @@ async def on_text(update: Update, context: AttuneContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None:
         return
-    profile = context.services.learners.get(user.id)
+    profile = await context.read(context.services.learners.get, user.id)
     waiting = routes.awaiting(profile.pending_step if profile else None)
     zone = profile.zone if profile else None
     in_distress = await answered_distress(message, context, message.text, zone)

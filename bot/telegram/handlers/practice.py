@@ -35,7 +35,9 @@ async def close_day(
     offer = texts.practice_offer(lesson, context.services.practice.after)
     keyboard = keyboards.practice_offer_keyboard(summary.delivery_id)
     await steps.say(context, chat_id, f"{closing}\n\n{offer}", keyboard)
-    finished = context.services.progress.finished_track(learner_id, summary.delivery_id)
+    finished = await context.read(
+        context.services.progress.finished_track, learner_id, summary.delivery_id
+    )
     if finished is not None:
         await steps.say(context, chat_id, texts.track_finished(finished))
     if lesson.reflect:
@@ -50,7 +52,7 @@ async def on_button(update: Update, context: AttuneContext) -> None:
     if query is None or route is None:
         return
     user_id = query.from_user.id
-    if context.services.learners.get(user_id) is None:
+    if await context.read(context.services.learners.get, user_id) is None:
         await query.answer(texts.NEED_START)
         return
     match route:
@@ -104,7 +106,7 @@ async def _settle(query: CallbackQuery, context: AttuneContext, ok: bool, text: 
 
 async def _stop_waiting(context: AttuneContext, user_id: int, waiting: routes.Awaiting) -> None:
     """Stop waiting for ``waiting`` (and only that: another step may be open)."""
-    profile = context.services.learners.get(user_id)
+    profile = await context.read(context.services.learners.get, user_id)
     if profile is not None and profile.pending_step == routes.awaiting_text(waiting):
         await context.write(context.services.learners.expect, user_id, None)
 

@@ -22,7 +22,7 @@ async def my_data(update: Update, context: AttuneContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    data = context.services.privacy.export(user.id)
+    data = await context.read(context.services.privacy.export, user.id)
     if data is None:
         await message.reply_text(texts.NOTHING_STORED)
         return
@@ -35,12 +35,12 @@ async def delete_my_data(update: Update, context: AttuneContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    if context.services.learners.get(user.id) is None:
+    if await context.read(context.services.learners.get, user.id) is None:
         await message.reply_text(texts.NOTHING_STORED)
         return
     if await teams.hand_over_first(context, message.chat_id, user.id, erasing=True):
         return
-    sole = context.services.teams.sole_facilitations(user.id)
+    sole = await context.read(context.services.teams.sole_facilitations, user.id)
     alone_in = [team.name for team in sole if not team.others]
     text = texts.CONFIRM_DELETE + (texts.closes_with_you(alone_in) if alone_in else "")
     await message.reply_text(text, reply_markup=keyboards.delete_keyboard())

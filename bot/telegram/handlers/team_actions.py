@@ -105,7 +105,7 @@ async def for_team(
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    mine = context.services.teams.teams_of(user.id)
+    mine = await context.read(context.services.teams.teams_of, user.id)
     if facilitator_only:
         mine = [t for t in mine if t.role == "facilitator"]
     if not mine:
@@ -128,7 +128,7 @@ async def team_board(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    mine = context.services.teams.teams_of(user.id)
+    mine = await context.read(context.services.teams.teams_of, user.id)
     if not mine:
         await steps.say(context, chat.id, texts.NO_TEAMS)
     for team in mine:
@@ -168,7 +168,7 @@ async def typed_by_facilitator(
     if not argument:
         await for_team(update, context, action, facilitator_only=True)
         return None
-    mine = context.services.teams.teams_of(user.id)
+    mine = await context.read(context.services.teams.teams_of, user.id)
     facilitated = [(t.id, t.name) for t in mine if t.role == "facilitator"]
     if not facilitated:
         await steps.say(context, chat.id, texts.NOT_FACILITATOR_ANYWHERE)

@@ -29,9 +29,10 @@ async def refuse(context: AttuneContext, chat_id: int, problem: Refusal) -> None
     await steps.say(context, chat_id, texts.TEAM_PROBLEMS.get(problem.code, texts.STALE_BUTTON))
 
 
-def team_of(context: AttuneContext, user_id: int, team_id: int) -> TeamView | None:
+async def team_of(context: AttuneContext, user_id: int, team_id: int) -> TeamView | None:
     """One of the learner's teams, by id."""
-    return next((t for t in context.services.teams.teams_of(user_id) if t.id == team_id), None)
+    mine = await context.read(context.services.teams.teams_of, user_id)
+    return next((t for t in mine if t.id == team_id), None)
 
 
 def join_link(context: AttuneContext, code: str) -> str:
@@ -74,7 +75,7 @@ async def join(update: Update, context: AttuneContext) -> None:
     if given is None:
         return
     user_id, chat_id, code = given
-    if context.services.learners.get(user_id) is None:
+    if await context.read(context.services.learners.get, user_id) is None:
         await steps.say(context, chat_id, texts.NEED_START)
         return
     await offer_join(context, chat_id, user_id, code)
@@ -101,7 +102,7 @@ async def answer_consent(
     )
     reply = texts.joined(team.name, named) if joining else texts.DECLINED
     await steps.say(context, chat_id, reply)
-    profile = context.services.learners.get(user_id)
+    profile = await context.read(context.services.learners.get, user_id)
     if profile is not None and not profile.onboarded:
         await steps.ask(context, chat_id, profile, profile.pending_step or "tracks")
 
@@ -111,7 +112,7 @@ async def my_teams(update: Update, context: AttuneContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return
-    teams = context.services.teams.teams_of(user.id)
+    teams = await context.read(context.services.teams.teams_of, user.id)
     await steps.say(context, chat.id, texts.my_teams([(t.name, t.role, t.members) for t in teams]))
 
 
@@ -144,8 +145,10 @@ async def rename_from_text(
 
 async def show_admin(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The /teamadmin menu for one team (facilitators only)."""
-    context.services.teams.members(user_id, team_id)  # raises unless a facilitator
-    team = team_of(context, user_id, team_id)
+    await context.read(
+        context.services.teams.members, user_id, team_id
+    )  # raises unless a facilitator
+    team = await team_of(context, user_id, team_id)
     assert team is not None
     text = texts.team_admin(team.name, display(team.code), team.members)
     await steps.say(context, chat_id, text, kb.admin_keyboard(team_id))
@@ -170,7 +173,7 @@ async def hand_over_first(
     """If the learner is the only facilitator of ``team_id`` (leaving it) or of a team
     with others in it (erasing their data), explain and offer a hand-over or closing.
     Whether it was offered."""
-    sole = context.services.teams.sole_facilitations(user_id)
+    sole = await context.read(context.services.teams.sole_facilitations, user_id)
     found = [t for t in sole if (t.others > 0 if erasing else t.id == team_id)]
     if not found:
         return False
@@ -182,7 +185,7 @@ async def hand_over_first(
 
 async def show_members(context: AttuneContext, chat_id: int, user_id: int, team_id: int) -> None:
     """The first page of consenting members, with the actions on each (none on one's own)."""
-    page = context.services.teams.members_page(user_id, team_id, 0)
+    page = await context.read(context.services.teams.members_page, user_id, team_id, 0)
     keyboard = kb.members_keyboard(page, user_id)
     await steps.say(context, chat_id, texts.members_page(page, user_id), keyboard)
 
@@ -195,7 +198,9 @@ async def admin_action(
     if route.op is routes.AdminOp.MEMBERS:
         await show_members(context, chat_id, user_id, team_id)
     elif route.op is routes.AdminOp.RENAME:
-        context.services.teams.members(user_id, team_id)  # raises unless a facilitator
+        await context.read(
+            context.services.teams.members, user_id, team_id
+        )  # raises unless a facilitator
         waiting = routes.awaiting_text(routes.AwaitTeamName(team_id))
         await context.write(context.services.learners.expect, user_id, waiting)
         await steps.say(context, chat_id, texts.ASK_TEAM_NAME)
@@ -260,8 +265,8 @@ async def in_members(
     if isinstance(route, routes.MemberAction):
         team_id, member_id, page = route.team_id, route.learner_id, route.page
         if route.op is routes.MemberOp.REMOVE:
-            member = teams.member(user_id, team_id, member_id)
-            team = teams.members_page(user_id, team_id, page)
+            member = await context.read(teams.member, user_id, team_id, member_id)
+            team = await context.read(teams.members_page, user_id, team_id, page)
             keyboard = kb.confirm_remove_keyboard(team_id, member_id, member.first_name, page)
             await edit(query, texts.confirm_remove(member.first_name, team.team_name), keyboard)
             return
@@ -271,7 +276,7 @@ async def in_members(
         else:
             removed = await context.write(teams.remove_member, user_id, team_id, member_id)
             note = texts.member_removed(removed.first_name)
-    listing = teams.members_page(user_id, route.team_id, route.page)
+    listing = await context.read(teams.members_page, user_id, route.team_id, route.page)
     text = texts.members_page(listing, user_id, note)
     await edit(query, text, kb.members_keyboard(listing, user_id))
 
@@ -284,7 +289,7 @@ async def in_menu(
 ) -> None:
     """Ask to confirm in the menu message; on confirmation act, and show the menu again
     with what changed (the new code in it)."""
-    team = team_of(context, user_id, route.team_id)
+    team = await team_of(context, user_id, route.team_id)
     if team is None or team.role != "facilitator":
         raise TeamProblem("not_facilitator")
     if isinstance(route, routes.TeamAdmin):
@@ -311,7 +316,7 @@ async def show_menu_in(
     context: AttuneContext, query: CallbackQuery, user_id: int, team_id: int, note: str
 ) -> None:
     """Turn the message back into the /teamadmin menu, as the team is now."""
-    team = team_of(context, user_id, team_id)
+    team = await team_of(context, user_id, team_id)
     assert team is not None
     text = texts.team_admin_updated(team.name, display(team.code), team.members, note)
     await query.edit_message_text(text, reply_markup=kb.admin_keyboard(team_id))

@@ -8,9 +8,10 @@ from html import escape
 from bot.learning.schedule import DAY_NAMES, zone_info
 
 
-def plural(count: int, word: str) -> str:
-    """'1 lesson day', '2 lesson days'."""
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 lesson day', '2 lesson days'; ``many`` for a word that is not made with -s
+    ('1 entry', '2 entries')."""
+    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def esc(text: str) -> str:

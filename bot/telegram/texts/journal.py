@@ -68,7 +68,7 @@ def journal_listing(view: JournalView) -> str:
     if not view.entries:
         return JOURNAL_EMPTY
     zone = zone_info(view.zone)
-    lines = [f"<b>Your journal</b> ({plural(view.total, 'entry')}, newest first)"]
+    lines = [f"<b>Your journal</b> ({plural(view.total, 'entry', 'entries')}, newest first)"]
     for entry in view.entries:
         day = entry.created_at.astimezone(zone)
         tag = _ENTRY_KINDS.get(entry.kind, "")
