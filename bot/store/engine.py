@@ -10,6 +10,7 @@ that touches it runs on the event loop (``may_run_on_loop``).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from bot.store import models  # noqa: F401  (registers the tables)
 from bot.store.one_writer import serialize_writers
 
 BUSY_TIMEOUT_S = 15
+# How long a thread may hold the GIL while another wants it (Python's default is 5 ms).
+SERVER_SWITCH_INTERVAL_S = 0.0005
 
 
 class Database:
@@ -36,6 +39,8 @@ class Database:
         self.url = url
         self.is_sqlite = is_sqlite(url)
         self.engine, self._writer = _create_engine(url)
+        if not self.is_sqlite:
+            _hand_over_the_gil_sooner()
 
     def writer_busy(self) -> bool:
         """Whether a write transaction of this process is under way right now."""
@@ -95,6 +100,16 @@ class Database:
     def dispose(self) -> None:
         """Close pooled connections (on shutdown and in tests)."""
         self.engine.dispose()
+
+
+def _hand_over_the_gil_sooner() -> None:
+    """On a database server every call runs in a worker thread, and each statement's
+    answer then waits for the GIL while the event loop holds it: up to 5 ms a statement
+    by default, four or five statements an answer. At 200 answers/s on PostgreSQL, three
+    alternating runs each way put p50 from vote to stored row at 18.0/18.7/10.0 ms with
+    5 ms and 14.6/14.8/9.2 ms with 0.5 ms (p99 was too noisy on a shared machine to
+    compare). A process-wide setting, so it is only lowered, never raised."""
+    sys.setswitchinterval(min(sys.getswitchinterval(), SERVER_SWITCH_INTERVAL_S))
 
 
 def is_sqlite(url: str) -> bool:
