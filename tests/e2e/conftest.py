@@ -11,7 +11,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Secret, Settings
 from bot.emulator import BotApiEmulator
-from tests.e2e.harness import LESSONS, TOKEN, Harness
+from tests.e2e.harness import LESSONS, TOKEN, Harness, serving
 
 # Monday 2 March 2026, 05:00 UTC (06:00 in Berlin): before a 07:30 Berlin lesson.
 START = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
@@ -39,11 +39,5 @@ async def harness(tmp_path: Path, database_url: str, lessons_dir: Path) -> Async
         tick_seconds=3600,
         heartbeat_file=tmp_path / "heartbeat",
     )
-    h = Harness(emulator, settings, clock)
-    try:
-        await h.start_bot()
+    async with serving(Harness(emulator, settings, clock)) as h:
         yield h
-    finally:
-        await h.stop_bot()
-        await emulator.stop()
-    assert not h.errors, f"handlers raised: {h.errors!r}"

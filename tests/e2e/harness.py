@@ -13,6 +13,8 @@ import asyncio
 import os
 import shutil
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -232,3 +234,16 @@ async def spawn_attune(
         *attune_command(), "run", env=environment, cwd=tmp,
         stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
     )  # fmt: skip
+
+
+@asynccontextmanager
+async def serving(h: Harness) -> AsyncIterator[Harness]:
+    """Start the bot of ``h``, hand it to the test, stop the bot and its emulator; a
+    handler that raised fails the test. Shared by the polling and the worker harness."""
+    try:
+        await h.start_bot()
+        yield h
+    finally:
+        await h.stop_bot()
+        await h.emulator.stop()
+    assert not h.errors, f"handlers raised: {h.errors!r}"

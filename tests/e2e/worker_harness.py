@@ -21,7 +21,7 @@ from bot.emulator import BotApiEmulator
 from bot.telegram.app import build_application, build_services
 from bot.telegram.worker import Worker
 from tests.e2e.conftest import START
-from tests.e2e.harness import LESSONS, TOKEN, Harness
+from tests.e2e.harness import LESSONS, TOKEN, Harness, serving
 
 SECRET = "webhook-secret_0123456789"
 PATH = "/telegram/updates"
@@ -102,11 +102,5 @@ async def running_worker(
         listen=("127.0.0.1", port),
         paid_broadcast=paid_broadcast,
     )
-    h = WorkerHarness(emulator, settings, clock)
-    try:
-        await h.start_bot()
+    async with serving(WorkerHarness(emulator, settings, clock)) as h:
         yield h
-    finally:
-        await h.stop_bot()
-        await emulator.stop()
-    assert not h.errors, f"handlers raised: {h.errors!r}"
