@@ -102,7 +102,7 @@ class Services:
             safety=Safety(),
             feedback=Feedback(db, library, clock, operators=admins),
             reviews=Reviews(db, library, clock, retention=review_retention),
-            updates=Updates(db, library, clock),
+            updates=Updates(db, library, clock, worker=worker),
             journal=Journal(db, library, clock),
             practice=Practice(db, library, clock, follow_up_after),
             leases=Leases(db, library, clock, worker=worker, ttl=lease_ttl),

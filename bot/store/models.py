@@ -284,13 +284,17 @@ class AnnouncementDelivery(SQLModel, table=True):
 
 class ProcessedUpdate(SQLModel, table=True):
     """A Telegram update some worker has taken. Telegram re-sends an update whose webhook
-    was slow or failed, perhaps to another worker: this row makes the second copy a no-op.
+    was slow or failed, perhaps to another worker: this row makes the second copy a no-op
+    once the first was handled, and lets another worker handle it if the worker that took
+    it died first (``owner``'s own lease ran out with ``handled_at`` still empty).
     Telegram keeps an update at most a day, so older rows are pruned."""
 
     __tablename__ = "processed_update"
 
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     received_at: datetime = Field(sa_column=_instant(index=True))
+    owner: str | None = Field(default=None, max_length=200)
+    handled_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
 
 class JournalEntry(SQLModel, table=True):

@@ -11,12 +11,17 @@ is put on ``application.update_queue``, exactly where PTB's own webhook would pu
 flows through the same handlers and the same per-chat ordering as a polled one.
 
 Telegram re-sends an update it thinks was not received (a slow answer, a worker lost
-mid-request), perhaps to another worker: each update id is taken in the database first
-(``services.updates``), so only the first copy is handled, fleet-wide.
+mid-request), perhaps to another worker. So a worker answers 200 only once the update is
+handled, and each update id is taken in the database first (``services.updates``): a copy
+of a handled update is ignored (200), a copy of one that a live worker is still handling
+gets 503 (Telegram tries again later), and a copy of one whose worker died mid-way is
+handled by whoever gets it. Killing a worker therefore loses no update, and doubles none
+that had been handled (one killed mid-handler is handled again from the start).
 
-An update is accepted (200) only with Telegram's secret header; anything else gets 403 and
-is never parsed. Telegram re-sends an update until it gets a 2xx, so answering 200 means
-"we have it": the update is on the queue.
+An update is accepted only with Telegram's secret header; anything else gets 403 and is
+never parsed. Telegram re-sends an update until it gets a 2xx, so answering 200 means
+"handled". Handlers run through the Application's update processor, as polled updates
+do, so one person's updates still run in order and the concurrency bound holds.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from telegram import Update
 from bot.config import Settings
 from bot.health import allowed_silence
 from bot.metrics import CONTENT_TYPE
+from bot.services.updates import Taking
 from bot.telegram.context import AttuneApplication, metrics_of, services_of
 from bot.telegram.writes import short_write
 
@@ -93,19 +99,36 @@ class WebServer:
         if update is None:
             return web.Response(status=400, text="not an update")
         services = services_of(self.application)
+        take = partial(services.updates.take, update.update_id)
         try:
-            first = await short_write(
-                services.db, partial(services.updates.first_time, update.update_id)
-            )
+            taking = await short_write(services.db, take)
         except SQLAlchemyError as error:
             # Not taken, so not handled: Telegram re-sends it once the database is back.
             logger.warning("update %d not taken, the database failed: %s", update.update_id, error)
             return web.Response(status=503, text="database unavailable")
-        if first:
-            await self.application.update_queue.put(update)
-        else:
+        if taking is Taking.HANDLED:
             logger.info("update %d arrived again; it was handled once", update.update_id)
+            return web.Response(text="ok")
+        if taking is Taking.BUSY:
+            return web.Response(status=503, text="being handled; try again later")
+        await self.handle(update)
+        try:
+            await short_write(services.db, partial(services.updates.handled, update.update_id))
+        except SQLAlchemyError as error:
+            # Handled all the same; a copy Telegram sends later waits for this worker's lease.
+            logger.warning("update %d handled but not marked: %s", update.update_id, error)
         return web.Response(text="ok")
+
+    async def handle(self, update: Update) -> None:
+        """Run the handlers as a polled update runs them, and wait until they are done.
+
+        Through the update processor: this person's earlier updates finish first and the
+        bound on concurrent updates holds. Handler errors go to the error handlers.
+        """
+        application = self.application
+        await application.update_processor.process_update(
+            update, application.process_update(update)
+        )
 
     async def on_healthz(self, _request: web.Request) -> web.Response:
         """200 while the database answers and the delivery loop beats; else 503 and why."""

@@ -19,6 +19,10 @@ from bot.telegram.web import WebServer
 
 logger = logging.getLogger(__name__)
 
+# Telegram's most (default 40): an update is answered only once handled, so while a slow
+# reply waits on the rate limiter, other updates keep arriving on other connections.
+WEBHOOK_CONNECTIONS = 100
+
 
 @dataclass
 class Worker:
@@ -43,6 +47,7 @@ class Worker:
             settings.webhook_url,
             secret_token=settings.webhook_secret.reveal(),
             allowed_updates=ALLOWED_UPDATES,
+            max_connections=WEBHOOK_CONNECTIONS,
         )
         logger.info("webhook registered; updates arrive by HTTP")
 
