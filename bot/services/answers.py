@@ -11,8 +11,9 @@ with the precompiled statements of ``bot.store.queries.answers``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 
 from sqlalchemy import Connection
@@ -20,6 +21,7 @@ from sqlalchemy import Connection
 from bot.clock import Clock
 from bot.content.model import Lesson, Library, Question
 from bot.learning import shuffle
+from bot.learning.orphan_polls import DaySending, orphan_question
 from bot.learning.schedule import local_date
 from bot.learning.spacing import DEFAULT_RETENTION, first_answer
 from bot.learning.streaks import Streak, compute_streak
@@ -31,9 +33,18 @@ from bot.store.queries.answers import (
     complete_day,
     correct_answers,
     find_poll,
+    insert_polls,
+    recent_sending,
+    recorded_polls,
 )
 from bot.store.queries.deliveries import scheduled_days
 from bot.store.queries.reviews import add_item
+
+logger = logging.getLogger(__name__)
+
+# How far back a poll without a record is looked for: a lesson's parts go out within
+# minutes, but a day left uncertain by a crash can be answered the next day.
+ORPHAN_WINDOW = timedelta(days=2)
 
 
 class AnswerStatus(Enum):
@@ -97,6 +108,8 @@ class Answers(Service):
         option = option_ids[0]
         with self.db.engine.connect() as connection:
             found = find_poll(connection, poll_id, user_id)
+            if found is None and self._adopt(connection, poll_id, user_id):
+                found = find_poll(connection, poll_id, user_id)
             answered = self._question_answered(found, option)
             if found is None or answered is None:
                 return AnswerResult(AnswerStatus.UNKNOWN)
@@ -127,6 +140,50 @@ class Answers(Service):
             summary = self._complete_if_done(connection, found, lesson, user_id, now)
             connection.commit()
         return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)
+
+    def _adopt(self, connection: Connection, poll_id: str, user_id: int) -> bool:
+        """Record ``poll_id`` as the one question of the learner's last days that went out
+        (or may have) without a poll row (``learning.orphan_polls``); whether it did.
+
+        The row is the one its sender writes: the options' order is drawn from the
+        delivery, so the key's place comes out the same.
+        """
+        now = self.clock.now()
+        rows = recent_sending(connection, user_id, now - ORPHAN_WINDOW)
+        lessons = {row.id: self.library.lessons.get(row.lesson_id) for row in rows}
+        days = [
+            DaySending(
+                row.id,
+                [question.id for question in lesson.questions],
+                row.parts_sent,
+                row.part_in_flight,
+                row.uncertain,
+            )
+            for row in rows
+            if (lesson := lessons[row.id]) is not None
+        ]
+        recorded = recorded_polls(connection, [day.delivery_id for day in days])
+        match = orphan_question(days, recorded)
+        if match is None:
+            return False
+        delivery_id, question_id = match
+        lesson = lessons[delivery_id]
+        assert lesson is not None
+        question = next(q for q in lesson.questions if q.id == question_id)
+        occasion = shuffle.delivery_occasion(delivery_id)
+        order = shuffle.option_order(user_id, occasion, question_id, len(question.options))
+        poll = {
+            "poll_id": poll_id,
+            "delivery_id": delivery_id,
+            "learner_id": user_id,
+            "question_id": question_id,
+            "correct_index": shuffle.position_of(order, question.correct_index),
+            "option_order": shuffle.encode(order),
+            "sent_at": now,
+        }
+        insert_polls(connection, [poll])
+        logger.info("matched poll %s to delivery %d's %s", poll_id, delivery_id, question_id)
+        return True
 
     def _question_answered(
         self, found: PollRow | None, option: int

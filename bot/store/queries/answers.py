@@ -10,10 +10,11 @@ is cached.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from sqlalchemy import Connection, Integer, Row, bindparam, cast, func, insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -139,3 +140,40 @@ def answer_totals(session: Session, learner_id: int) -> tuple[int, int]:
     query = select(func.count(), _RIGHT).where(Answer.learner_id == learner_id)
     answers, correct = session.exec(query).one()
     return int(answers), int(correct)
+
+
+def recent_sending(connection: Connection, learner_id: int, since: datetime) -> list[Row[Any]]:
+    """The learner's deliveries created since ``since``: id, lesson, parts sent, part in
+    flight, uncertain (what ``learning.orphan_polls`` reads)."""
+    return list(
+        connection.execute(
+            sa_select(
+                col(Delivery.id),
+                col(Delivery.lesson_id),
+                col(Delivery.parts_sent),
+                col(Delivery.part_in_flight),
+                col(Delivery.uncertain),
+            ).where(col(Delivery.learner_id) == learner_id, col(Delivery.created_at) >= since)
+        )
+    )
+
+
+def recorded_polls(connection: Connection, delivery_ids: list[int]) -> set[tuple[int, str]]:
+    """``(delivery, question)`` of every quiz poll recorded for these deliveries."""
+    rows = connection.execute(
+        sa_select(col(QuizPoll.delivery_id), col(QuizPoll.question_id)).where(
+            col(QuizPoll.delivery_id).in_(delivery_ids)
+        )
+    )
+    return {(int(delivery), str(question)) for delivery, question in rows}
+
+
+def insert_polls(connection: Connection, polls: list[dict[str, Any]]) -> None:
+    """Record quiz polls; one already recorded (the same poll id) is left as it is.
+
+    A poll's row can be written twice: by the worker that sent it and by one that matched
+    an answer to it before that row was committed (``learning.orphan_polls``). Both write
+    the same values.
+    """
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    connection.execute(dialect.insert(QuizPoll).on_conflict_do_nothing(), polls)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, update
+from sqlalchemy import Connection, bindparam, func, update
 from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from bot.learning.content_notes import NOT_TAUGHT, NOTE_DUE
 from bot.learning.streaks import ScheduledDay
-from bot.store.models import Delivery, Learner, QuizPoll
+from bot.store.models import Delivery, Learner
+from bot.store.queries.answers import insert_polls
 from bot.store.queries.leases import abandoned
 
 
@@ -193,7 +194,6 @@ _PROGRESS = (
         sender=bindparam("p_sender"),
     )
 )
-_INSERT_POLL = insert(QuizPoll)
 
 
 def record_sending(
@@ -221,7 +221,7 @@ def record_sending(
             kept = [row["p_id"] for row in rows if row["p_sender"] == worker]
             lost = _not_sent_by(connection, worker, kept)
     if polls:  # even for a delivery taken over: the poll went out, its answers count
-        connection.execute(_INSERT_POLL, polls)
+        insert_polls(connection, polls)
     return lost
 
 
