@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import random
 import signal
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,6 +80,8 @@ class Tally:
     announcement_missing: int = 0
     sender_kills: int = 0  # with several workers: kills of the one elected to send
     workers: int = 1
+    answers: int = 0  # quiz answers learners gave during the trial (webhook fleet)
+    served: Counter[str] = field(default_factory=Counter)  # worker -> webhook requests
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -93,7 +97,19 @@ class Tally:
             f"announcement: {self.announcement_copies} members got one copy; "
             f"{self.announcement_uncertain} reported 'may not have arrived' "
             f"({self.announcement_missing} of them really missing it)",
+            *self.webhook_lines(),
             f"doubled or silently lost: {len(self.problems)}",
+        ]
+
+    def webhook_lines(self) -> list[str]:
+        """With workers behind a webhook proxy: what the learners sent while kills landed."""
+        if not self.served:
+            return []
+        shares = ", ".join(f"{worker}: {n}" for worker, n in sorted(self.served.items()))
+        return [
+            f"webhook requests answered by each worker: {shares}",
+            f"quiz answers given during the kills: {self.answers}, each recorded once "
+            "unless listed below",
         ]
 
 
@@ -228,20 +244,24 @@ class Trial:
 
     async def run_to_the_end(self) -> None:
         """No more kills: let the bot finish the day's work, then stop it politely."""
-        polls = len(self.emulator.requests("getUpdates"))
+        started = self.started_count()
         process = await self.start()
         try:
-            await self.finish(polls)
+            await self.finish(started)
         finally:
             await self.stop_politely(process)
 
-    async def finish(self, polls: int) -> None:
-        """Wait for a ``getUpdates`` after the first ``polls``, then for the day's work.
+    def started_count(self) -> int:
+        """How many starts the emulator has seen: a polling bot has started once it polls."""
+        return len(self.emulator.requests("getUpdates"))
 
-        SIGINT waits until the bot polls: before that, Python's default handler is the
-        only one and the signal can be lost inside start-up.
+    async def finish(self, started: int) -> None:
+        """Wait for a start after the first ``started``, then for the day's work.
+
+        SIGINT waits until the bot has started: before that, Python's default handler is
+        the only one and the signal can be lost inside start-up.
         """
-        await self.wait_for(lambda: len(self.emulator.requests("getUpdates")) > polls, within=30)
+        await self.wait_for(lambda: self.started_count() > started, within=30)
         finished = await self.wait_for(
             lambda: self.phase_done("lessons") and self.phase_done("announcement"),
             within=30 + 5 * len(self.learner_ids) / RATE,
@@ -327,7 +347,7 @@ class Trial:
         title = lesson.title
         questions = [q.text for q in lesson.questions]
         got = Counter(
-            "text" if title in (m.text or "") and m.poll is None
+            "text" if (m.text or "").startswith(title) and m.poll is None
             else m.poll["question"] if m.poll is not None
             else "note" if m.text == texts.LESSON_MAY_BE_MISSING
             else "other"
@@ -397,20 +417,48 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, default=60)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--webhook", action="store_true", help="two workers behind a proxy")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
     started = time.monotonic()
-    trial = Trial
-    if args.workers == 2:
-        from tests.e2e.crash_fleet import FleetTrial  # noqa: PLC0415 - it builds on this module
-
-        trial = FleetTrial
-    tally = asyncio.run(run_trials(args.kills, args.learners, args.seed, trial=trial))
+    trial = chosen_trial(args.workers, args.webhook)
+    with trial_databases(args.database) as database:
+        tally = asyncio.run(
+            run_trials(args.kills, args.learners, args.seed, trial=trial, database=database)
+        )
     for line in tally.lines():
         sys.stdout.write(line + "\n")
     for problem in tally.problems:
         sys.stdout.write(f"PROBLEM {problem}\n")
-    sys.stdout.write(f"seed {args.seed}; {time.monotonic() - started:.0f} s\n")
+    shown = f"{trial.__name__} on {args.database}"
+    sys.stdout.write(f"{shown}; seed {args.seed}; {time.monotonic() - started:.0f} s\n")
     return 1 if tally.problems else 0
+
+
+def chosen_trial(workers: int, webhook: bool) -> type[Trial]:
+    """One worker, two polling workers, or two webhook workers behind a proxy."""
+    if workers == 1 and not webhook:
+        return Trial
+    from tests.e2e.crash_fleet import FleetTrial, WebhookFleetTrial  # noqa: PLC0415 - builds on this
+
+    return WebhookFleetTrial if webhook else FleetTrial
+
+
+@contextmanager
+def trial_databases(backend: str) -> Iterator[Callable[[Path], str] | None]:
+    """Each trial's empty database: a SQLite file (``None``), or a new database on a
+    PostgreSQL server started for the run."""
+    if backend == "sqlite":
+        yield None
+        return
+    from tests import postgres  # noqa: PLC0415 - only this backend needs the server
+
+    bindir = postgres.binaries()
+    if bindir is None:
+        raise SystemExit("no PostgreSQL server binaries (initdb, postgres) on this machine")
+    names = itertools.count()
+    with postgres.running(Path(tempfile.mkdtemp(prefix="attune-pg-")), bindir) as server:
+        yield lambda _tmp: server.create_database(f"crash_{next(names)}")
 
 
 if __name__ == "__main__":
