@@ -15,6 +15,13 @@ scaled the same way. The ratio to the floor does not depend on the scale while t
 CPU keeps up, which the figures show (the achieved rate against the limiter's, and our
 CPU per message). On a shared 2-core machine SCALE 10 (300/s) was CPU-bound: 2.4x the
 floor at 125 msg/s achieved. ``--scale 1`` runs the real thing (about 17 minutes).
+
+``--paid`` turns on ``ATTUNE_PAID_BROADCAST``: every lesson part carries
+``allow_paid_broadcast`` and PTB's limiter lets out Telegram's paid ceiling, 1,000
+messages/s, unscaled. Then 30,000 messages take 30 s, less than the minute the learners
+are due over, so the floor is the later of the two: the last learner's due time plus its
+own three messages. What stands between the bot and that floor is the tick (a learner due
+just after one waits for the next) and our CPU, which the figures show.
 """
 
 from __future__ import annotations
@@ -53,14 +60,18 @@ from bot.store.models import Delivery, Learner, QuizPoll  # noqa: E402
 from bot.telegram.app import build_application, build_services, start_bot, stop_bot  # noqa: E402
 
 TELEGRAM_RATE = 30.0  # messages/s
+PAID_RATE = 1000.0  # messages/s with allow_paid_broadcast
 PRODUCTION_TICK = 20.0  # seconds
 NOT_YET = timedelta(days=1)  # due times are set once the bot has started
 LEAD = timedelta(seconds=1)  # from then to the first lesson due
 TARGET = 1.05
 
 
-async def run(learners: int, scale: float, tmp: Path) -> dict[str, Any]:
-    rate, tick = TELEGRAM_RATE * scale, PRODUCTION_TICK / scale
+async def run(
+    learners: int, scale: float, tmp: Path, *, paid: bool = False, tick: float | None = None
+) -> dict[str, Any]:
+    rate = PAID_RATE if paid else TELEGRAM_RATE * scale
+    tick = tick or PRODUCTION_TICK / scale
     make_database(tmp / "late.db", due_rows(learners, datetime.now(UTC) + NOT_YET)).dispose()
     with EmulatorProcess.start() as emulator:
         await add_users(emulator.control_url, range(1, learners + 1))
@@ -71,11 +82,12 @@ async def run(learners: int, scale: float, tmp: Path) -> dict[str, Any]:
             lessons_dir=LESSONS,
             tick_seconds=tick,
             heartbeat_file=tmp / "heartbeat",
+            paid_broadcast=paid,
         )
         services = build_services(settings, SystemClock())
-        # The one change from production: the limiter's rate, scaled.
-        limiter = partial(AIORateLimiter, overall_max_rate=rate)
-        app_module.AIORateLimiter = limiter  # type: ignore[misc]
+        if not paid:  # the one change from production: the limiter's rate, scaled
+            limiter = partial(AIORateLimiter, overall_max_rate=rate)
+            app_module.AIORateLimiter = limiter  # type: ignore[misc]
         application = build_application(settings, services)
         await start_bot(application)
         due = await asyncio.to_thread(spread_over_a_minute, services, learners)
@@ -95,7 +107,8 @@ async def run(learners: int, scale: float, tmp: Path) -> dict[str, Any]:
         )
         messages = int(session.exec(select(func.sum(Delivery.parts_sent))).one() or 0)
     services.db.dispose()
-    return figures(due, done, messages, rate, scale, cost)
+    result = figures(due, done, messages, rate, scale, cost)
+    return {**result, "paid": paid, "tick_s": tick}
 
 
 def spread_over_a_minute(services: Services, learners: int) -> dict[int, datetime]:
@@ -140,7 +153,10 @@ def figures(
     first_due = min(due.values())
     last = max(done, key=lambda learner: done[learner])
     makespan = (done[last] - first_due).total_seconds()
-    floor = messages / rate
+    # The later of: every message at the limiter's rate; the last learner's own parts
+    # right at its due time (binding only when the rate is paid broadcast's).
+    spread = (max(due.values()) - first_due).total_seconds()
+    floor = max(messages / rate, spread + 3 / rate)
     lateness = sorted((done[i] - due[i]).total_seconds() for i in done)
     return {
         "learners": len(due),
@@ -160,13 +176,16 @@ def figures(
 
 def report(result: dict[str, Any]) -> None:
     scale = result["scale"]
+    ceiling = "paid broadcast's ceiling" if result["paid"] else f"Telegram's 30 x scale {scale:g}"
     print(
         f"{result['learners']:,} learners due within one minute; {result['lessons_done']:,} "
         f"lessons done, {result['messages']:,} messages; limiter {result['rate']:.0f} msg/s "
-        f"(Telegram's 30 x scale {scale:g})"
+        f"({ceiling}); tick every {result['tick_s']:g} s"
     )
+    if result["paid"]:
+        scale = 1.0  # nothing was scaled
     print(
-        f"  floor (messages / rate):                {result['floor_s']:8.1f} s"
+        f"  floor (messages / rate, or last due):   {result['floor_s']:8.1f} s"
         f"   (unscaled: {result['floor_s'] * scale:7.1f} s)"
     )
     print(
@@ -194,10 +213,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=10_000)
     parser.add_argument("--scale", type=float, default=3.0)
+    parser.add_argument("--paid", action="store_true", help="allow_paid_broadcast, 1,000/s")
+    parser.add_argument("--tick", type=float, help="seconds between ticks (default 20/scale)")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    scale = 1.0 if args.paid else args.scale
     with tempfile.TemporaryDirectory(prefix="attune-late-") as tmp:
-        result = asyncio.run(run(args.learners, args.scale, Path(tmp)))
+        result = asyncio.run(run(args.learners, scale, Path(tmp), paid=args.paid, tick=args.tick))
     report(result)
     write_json(args.json, result)
     return result
