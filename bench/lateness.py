@@ -55,6 +55,7 @@ from bench.common import (  # noqa: E402
 )
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import Secret, Settings  # noqa: E402
+from bot.learning.content_notes import NOTE_SENT  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.store.models import Delivery, Learner, QuizPoll  # noqa: E402
 from bot.telegram.app import build_application, build_services, start_bot, stop_bot  # noqa: E402
@@ -106,9 +107,14 @@ async def run(
             ).all()
         )
         messages = int(session.exec(select(func.sum(Delivery.parts_sent))).one() or 0)
+        notes = int(
+            session.exec(
+                select(func.count()).select_from(Delivery).where(Delivery.state == NOTE_SENT)
+            ).one()
+        )
     services.db.dispose()
     result = figures(due, done, messages, rate, scale, cost)
-    return {**result, "paid": paid, "tick_s": tick}
+    return {**result, "paid": paid, "tick_s": tick, "notes": notes}
 
 
 def spread_over_a_minute(services: Services, learners: int) -> dict[int, datetime]:
@@ -136,9 +142,14 @@ async def wait_until_sent(services: Services, learners: int, deadline: float) ->
 
 
 def sent(services: Services) -> int:
-    """How many lessons are out, every part."""
+    """How many lessons are out, every part, or as their content note (``NOTE_SENT``: a
+    sensitive lesson goes out as the note alone, the lesson follows if the learner asks)."""
     with services.db.session() as session:
-        query = select(func.count()).select_from(Delivery).where(Delivery.state == "sent")
+        query = (
+            select(func.count())
+            .select_from(Delivery)
+            .where(col(Delivery.state).in_(("sent", NOTE_SENT)))
+        )
         return int(session.exec(query).one())
 
 
@@ -178,9 +189,14 @@ def report(result: dict[str, Any]) -> None:
     scale = result["scale"]
     ceiling = "paid broadcast's ceiling" if result["paid"] else f"Telegram's 30 x scale {scale:g}"
     print(
-        f"{result['learners']:,} learners due within one minute; {result['lessons_done']:,} "
+        f"{result['learners']:,} learners due within one minute; "
+        f"{result['lessons_done'] + result['notes']:,} "
         f"lessons done, {result['messages']:,} messages; limiter {result['rate']:.0f} msg/s "
         f"({ceiling}); tick every {result['tick_s']:g} s"
+    )
+    print(
+        f"  of them {result['notes']:,} sensitive lessons out as their content note alone"
+        " (no poll, so no send time stored: the timings below are over the lessons sent whole)"
     )
     if result["paid"]:
         scale = 1.0  # nothing was scaled

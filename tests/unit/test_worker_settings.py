@@ -61,6 +61,14 @@ def test_paid_broadcast_is_a_flag(raw: str, paid: bool) -> None:
     assert Settings.from_env({"ATTUNE_PAID_BROADCAST": raw}).paid_broadcast is paid
 
 
+def test_paid_broadcast_ticks_every_2_seconds_unless_told_otherwise() -> None:
+    """At 1,000 messages/s a 20 s tick, not Telegram, would make lessons late."""
+    assert Settings.from_env({}).tick_seconds == 20
+    assert Settings.from_env({"ATTUNE_PAID_BROADCAST": "1"}).tick_seconds == 2
+    told = {"ATTUNE_PAID_BROADCAST": "1", "ATTUNE_TICK_SECONDS": "10"}
+    assert Settings.from_env(told).tick_seconds == 10
+
+
 def test_the_webhook_secret_is_redacted_from_logs(caplog: pytest.LogCaptureFixture) -> None:
     settings = Settings.from_env({"ATTUNE_WEBHOOK_URL": URL, "ATTUNE_WEBHOOK_SECRET": SECRET})
     logger = logging.getLogger("test.webhook.redaction")
