@@ -60,7 +60,15 @@ async def set_webhook(world: World, p: Params) -> bool:
         raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     if p.bool("drop_pending_updates"):
         world.updates.drop_all()
-    world.webhook = {"url": url, "secret_token": secret, "last_error": None}
+    connections = p.int("max_connections") or 40
+    if not 1 <= connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    world.webhook = {
+        "url": url,
+        "secret_token": secret,
+        "last_error": None,
+        "max_connections": connections,
+    }
     allowed = p.json("allowed_updates")
     if isinstance(allowed, list):
         world.updates.allowed_updates = [str(kind) for kind in allowed]
@@ -81,7 +89,7 @@ async def get_webhook_info(world: World, p: Params) -> JSON:
         "url": world.webhook["url"],
         "has_custom_certificate": False,
         "pending_update_count": len(world.updates.available()),
-        "max_connections": 40,
+        "max_connections": world.webhook.get("max_connections", 40),
     }
     error = world.webhook.get("last_error")
     if error:
