@@ -16,7 +16,11 @@ Baseline, same run: one worker killed the same way and restarted at once by a su
 (the single-process deployment). A restarted process has a new worker id, so it waits
 for the killed one's lease to run out too.
 
-    .venv/bin/python -m bench.failover [--learners 300] [--json out.json]
+    .venv/bin/python -m bench.failover [--learners 300] [--webhook] [--database postgresql]
+
+``--webhook`` runs both workers in webhook mode behind the crash harness's round-robin
+proxy while learners answer their quizzes; ``--database postgresql`` starts a local
+PostgreSQL server for the run (each scenario on a new database).
 """
 
 from __future__ import annotations
@@ -27,14 +31,15 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for `python bench/...py`
 
 from bench.common import write_json  # noqa: E402
-from tests.e2e.crash_fleet import FleetTrial  # noqa: E402
-from tests.e2e.crash_harness import LATENCY, Tally  # noqa: E402
+from tests.e2e.crash_fleet import FleetTrial, WebhookFleetTrial  # noqa: E402
+from tests.e2e.crash_harness import LATENCY, Tally, trial_databases  # noqa: E402
 
 TARGET_SECONDS = 30.0
 GRACE = 0.5  # seconds after the kill for requests already on the wire to land
@@ -46,10 +51,17 @@ class FailoverTrial(FleetTrial):
     LEASE_SECONDS = "20"
     TICK_SECONDS = "20"
 
+    async def open(self) -> None:
+        """What the fleet needs around it (the webhook fleet: its proxy and learners)."""
+
+    async def close(self) -> None:
+        pass
+
     async def measure(self, workers: int, tally: Tally) -> float:
         """Seconds from killing the sender to the next lesson message; then run to the
         end and check the day into ``tally``."""
         await self.emulator.start()
+        await self.open()
         try:
             self.emulator.set_latency(LATENCY)
             self.seed()
@@ -71,6 +83,7 @@ class FailoverTrial(FleetTrial):
             return seconds
         finally:
             await self.cleanup()
+            await self.close()
             await self.emulator.stop()
             self.monitor.dispose()
 
@@ -89,11 +102,23 @@ class FailoverTrial(FleetTrial):
         return killed_at
 
 
-async def scenario(workers: int, learners: int, seed: int) -> dict[str, Any]:
+class WebhookFailoverTrial(FailoverTrial, WebhookFleetTrial):
+    """The same, with both workers in webhook mode behind the proxy, learners answering."""
+
+    async def open(self) -> None:
+        await WebhookFleetTrial.open(self)
+
+    async def close(self) -> None:
+        await WebhookFleetTrial.close(self)
+
+
+async def scenario(
+    workers: int, learners: int, seed: int, trial: type[FailoverTrial], url: str | None
+) -> dict[str, Any]:
     tally = Tally(workers=workers)
     with tempfile.TemporaryDirectory(prefix="attune-failover-") as tmp:
-        trial = FailoverTrial(Path(tmp), learners, random.Random(seed))
-        seconds = await trial.measure(workers, tally)
+        run = trial(Path(tmp), learners, random.Random(seed), url)
+        seconds = await run.measure(workers, tally)
     return {
         "workers": workers,
         "resumed_after_s": seconds,
@@ -107,16 +132,32 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--webhook", action="store_true", help="behind a proxy, answering")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--json")
     args = parser.parse_args(argv)
+    trial = WebhookFailoverTrial if args.webhook else FailoverTrial
+    mode = "webhook workers behind a proxy" if args.webhook else "polling"
     print(
         f"{args.learners} learners due at once (3 messages each) and an announcement to all; "
-        f"lease 20 s renewed every 5 s; tick 20 s; rate limiter on (30 msg/s)"
+        f"lease 20 s renewed every 5 s; tick 20 s; rate limiter on (30 msg/s); "
+        f"{mode}, on {args.database}"
     )
-    results = {}
+    with trial_databases(args.database) as database:
+        results = run_scenarios(args, trial, database)
+    write_json(args.json, results)
+    return results
+
+
+def run_scenarios(
+    args: argparse.Namespace, trial: type[FailoverTrial], database: Callable[[Path], str] | None
+) -> dict[str, Any]:
+    """The baseline (one worker, restarted), then the fleet; print and return both."""
+    results: dict[str, Any] = {}
     for name, workers in (("baseline: one worker, restarted at once", 1),
                           ("two workers, the sender killed", 2)):  # fmt: skip
-        run = asyncio.run(scenario(workers, args.learners, args.seed))
+        url = database(Path()) if database else None
+        run = asyncio.run(scenario(workers, args.learners, args.seed, trial, url))
         results[f"workers_{workers}"] = run
         print(f"\n{name}")
         print(f"  sending resumed {run['resumed_after_s']:.1f} s after the kill")
@@ -131,7 +172,6 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"\ntarget: resumed <= {TARGET_SECONDS:.0f} s, 0 doubled or lost: "
         f"{fleet['resumed_after_s']:.1f} s, {fleet['doubled_or_lost']} -> {results['verdict']}"
     )
-    write_json(args.json, results)
     return results
 
 

@@ -106,14 +106,15 @@ async def run(
                 .group_by(Delivery.learner_id)
             ).all()
         )
-        messages = int(session.exec(select(func.sum(Delivery.parts_sent))).one() or 0)
+        parts = int(session.exec(select(func.sum(Delivery.parts_sent))).one() or 0)
         notes = int(
             session.exec(
                 select(func.count()).select_from(Delivery).where(Delivery.state == NOTE_SENT)
             ).one()
         )
     services.db.dispose()
-    result = figures(due, done, messages, rate, scale, cost)
+    # A content note is one message, not counted in ``parts_sent`` (no lesson part went).
+    result = figures(due, done, parts + notes, rate, scale, cost)
     return {**result, "paid": paid, "tick_s": tick, "notes": notes}
 
 

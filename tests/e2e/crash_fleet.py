@@ -122,17 +122,25 @@ class WebhookFleetTrial(FleetTrial):
         }
 
     async def run(self, kills: int, tally: Tally) -> None:
-        await self.proxy.start()
-        self._crowd = asyncio.create_task(self.learners_answer(), name="learners")
+        await self.open()
         try:
             await super().run(kills, tally)
             for slot, port in enumerate(self.ports):
                 tally.served[f"worker {slot}"] += self.proxy.served[f"http://127.0.0.1:{port}"]
         finally:
+            await self.close()
+
+    async def open(self) -> None:
+        """The proxy in front, and the learners at their phones."""
+        await self.proxy.start()
+        self._crowd = asyncio.create_task(self.learners_answer(), name="learners")
+
+    async def close(self) -> None:
+        if self._crowd is not None:
             self._crowd.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._crowd
-            await self.proxy.stop()
+        await self.proxy.stop()
 
     async def learners_answer(self) -> None:
         """Each learner answers each quiz question soon after it arrives (rightly or not)."""

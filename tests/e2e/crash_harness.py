@@ -126,6 +126,7 @@ class Trial:
         self.tmp, self.rng = tmp, rng
         self.learner_ids = list(range(FACILITATOR + 1, FACILITATOR + 1 + learners))
         self.emulator = BotApiEmulator(TOKEN)
+        self.titles: set[str] = set()  # the library's lesson titles, once seeded
         self.log = tmp / "attune.log"
         self.settings = Settings(
             token=Secret(TOKEN),
@@ -167,6 +168,7 @@ class Trial:
     def seed(self) -> None:
         """Learners due now, all in one team, and an announcement to them, ready to go."""
         services = build_services(self.settings, SystemClock())
+        self.titles = {lesson.title for lesson in services.library.lessons.values()}
         now = datetime.now(UTC)
         with services.db.session() as session:
             for user_id in (FACILITATOR, *self.learner_ids):
@@ -199,9 +201,19 @@ class Trial:
                     continue
                 if NOTICE in (message.text or ""):
                     notices += 1
-                else:
+                elif self.lesson_part(message):
                     lessons += 1
         return lessons, notices
+
+    def lesson_part(self, message: StoredMessage) -> bool:
+        """A lesson's text, one of its quiz polls, or the note after an interruption; not
+        a reply to a learner's answer ("That's today done")."""
+        text = message.text or ""
+        return (
+            message.poll is not None
+            or text.split("\n", 1)[0] in self.titles
+            or text == texts.LESSON_MAY_BE_MISSING
+        )
 
     async def kill_once(self, phase: str, tally: Tally) -> bool:
         """Start the bot, wait until ``phase`` is under way, kill it at a random moment.
@@ -266,7 +278,7 @@ class Trial:
             lambda: self.phase_done("lessons") and self.phase_done("announcement"),
             within=30 + 5 * len(self.learner_ids) / RATE,
         )
-        await self.emulator.wait_until_delivered()
+        await self.emulator.wait_until_delivered(timeout=30 + len(self.learner_ids) / RATE)
         assert finished, "the bot did not finish the day's work after the last restart"
 
     async def stop_politely(self, process: asyncio.subprocess.Process) -> None:
