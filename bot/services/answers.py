@@ -34,6 +34,7 @@ from bot.store.queries.answers import (
     correct_answers,
     find_poll,
     insert_polls,
+    poll_recorded,
     recent_sending,
     recorded_polls,
 )
@@ -108,7 +109,10 @@ class Answers(Service):
         option = option_ids[0]
         with self.db.engine.connect() as connection:
             found = find_poll(connection, poll_id, user_id)
-            if found is None and self._adopt(connection, poll_id, user_id):
+            if found is None:
+                # Matching locks the learner's days first, which waits for a sending
+                # commit under way: its poll row may be there afterwards.
+                self._adopt(connection, poll_id, user_id)
                 found = find_poll(connection, poll_id, user_id)
             answered = self._question_answered(found, option)
             if found is None or answered is None:
@@ -164,7 +168,7 @@ class Answers(Service):
         ]
         recorded = recorded_polls(connection, [day.delivery_id for day in days])
         match = orphan_question(days, recorded)
-        if match is None:
+        if match is None or poll_recorded(connection, poll_id):
             return False
         delivery_id, question_id = match
         lesson = lessons[delivery_id]

@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import itertools
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -156,11 +157,20 @@ class Trial:
                     landed[phase] += 1
             tally.kills.update(landed)
             await self.run_to_the_end()
+            problems = len(tally.problems)
             self.check(tally)
+            if len(tally.problems) > problems:
+                self.keep_log(tally)
         finally:
             await self.cleanup()
             await self.emulator.stop()
             self.monitor.dispose()
+
+    def keep_log(self, tally: Tally) -> None:
+        """Copy the workers' log out of the trial's directory, which is about to go."""
+        kept = Path(tempfile.gettempdir()) / f"attune-crash-{time.time_ns()}.log"
+        shutil.copyfile(self.log, kept)
+        tally.problems.append(f"the workers' log is kept at {kept}")
 
     async def cleanup(self) -> None:
         """Whatever a failed trial left running (here nothing: each kill waits its process)."""

@@ -144,7 +144,13 @@ def answer_totals(session: Session, learner_id: int) -> tuple[int, int]:
 
 def recent_sending(connection: Connection, learner_id: int, since: datetime) -> list[Row[Any]]:
     """The learner's deliveries created since ``since``: id, lesson, parts sent, part in
-    flight, uncertain (what ``learning.orphan_polls`` reads)."""
+    flight, uncertain (what ``learning.orphan_polls`` reads).
+
+    Locked (on PostgreSQL) until the transaction ends, and before any poll row is read or
+    written: the sender writes a day's progress and then its poll rows in one
+    transaction, so taking the day first, as it does, waits for that commit instead of
+    deadlocking with it, and then reads what it committed.
+    """
     return list(
         connection.execute(
             sa_select(
@@ -153,7 +159,9 @@ def recent_sending(connection: Connection, learner_id: int, since: datetime) -> 
                 col(Delivery.parts_sent),
                 col(Delivery.part_in_flight),
                 col(Delivery.uncertain),
-            ).where(col(Delivery.learner_id) == learner_id, col(Delivery.created_at) >= since)
+            )
+            .where(col(Delivery.learner_id) == learner_id, col(Delivery.created_at) >= since)
+            .with_for_update()
         )
     )
 
@@ -177,3 +185,11 @@ def insert_polls(connection: Connection, polls: list[dict[str, Any]]) -> None:
     """
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     connection.execute(dialect.insert(QuizPoll).on_conflict_do_nothing(), polls)
+
+
+def poll_recorded(connection: Connection, poll_id: str) -> bool:
+    """Whether any quiz poll row has this id (its sender committed it meanwhile)."""
+    found = connection.execute(
+        sa_select(col(QuizPoll.poll_id)).where(col(QuizPoll.poll_id) == poll_id)
+    ).first()
+    return found is not None
