@@ -32,6 +32,7 @@ from bot.store.queries.announcements import (
     all_recipients,
     announcements_due,
     claim_fan_out,
+    leave_draft,
     leave_scheduled,
     mark_sending,
     out_times,
@@ -385,12 +386,13 @@ class Announcements(Service):
             if announcement.state != "draft":
                 raise AnnouncementProblem("not_draft")
             self._check_cap(session, announcement, at or self.clock.now())
+            # A double tap may have reached another worker: only one moves it on from draft.
+            state = "sending" if at is None else "scheduled"
+            if not leave_draft(session, announcement_id, state, at or self.clock.now()):
+                raise AnnouncementProblem("not_draft")
+            session.refresh(announcement)
             if at is None:
-                announcement.scheduled_at = self.clock.now()  # when it went out, for the cap
-                self._start(session, announcement)
-            else:
-                announcement.state, announcement.scheduled_at = "scheduled", at
-                session.add(announcement)
+                self._add_recipients(session, announcement)
             session.flush()
             return self._view(session, announcement)
 
@@ -398,6 +400,10 @@ class Announcements(Service):
         """Fix the recipients and move to ``sending``."""
         announcement.state = "sending"
         session.add(announcement)
+        self._add_recipients(session, announcement)
+
+    def _add_recipients(self, session: Session, announcement: Announcement) -> None:
+        """One pending copy for each member of the audience at this moment."""
         for learner_id in self._recipients(session, announcement):
             session.add(
                 AnnouncementDelivery(announcement_id=id_of(announcement), learner_id=learner_id)

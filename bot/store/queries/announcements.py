@@ -169,3 +169,15 @@ def recipient_counts(session: Session, announcement_id: int) -> dict[str, int]:
         .group_by(AnnouncementDelivery.state)
     ).all()
     return dict(rows)
+
+
+def leave_draft(session: Session, announcement_id: int, state: str, at: datetime) -> bool:
+    """Move a draft to ``state`` (``sending`` or ``scheduled``) at ``at``; ``False`` if it
+    is no longer a draft. One conditional UPDATE, so of two taps of "Send now" that reach
+    two workers at once, only one moves it on, on SQLite and PostgreSQL alike."""
+    result = session.exec(
+        update(Announcement)
+        .where(col(Announcement.id) == announcement_id, col(Announcement.state) == "draft")
+        .values(state=state, scheduled_at=at)
+    )
+    return bool(result.rowcount == 1)
