@@ -153,6 +153,31 @@ class Answers(Service):
         delivery, so the key's place comes out the same.
         """
         now = self.clock.now()
+        match = self._orphan(connection, user_id, now)
+        if match is None or poll_recorded(connection, poll_id):
+            return False
+        lesson, delivery_id, question_id = match
+        question = lesson.question(question_id)
+        assert question is not None
+        occasion = shuffle.delivery_occasion(delivery_id)
+        order = shuffle.option_order(user_id, occasion, question_id, len(question.options))
+        poll = {
+            "poll_id": poll_id,
+            "delivery_id": delivery_id,
+            "learner_id": user_id,
+            "question_id": question_id,
+            "correct_index": shuffle.position_of(order, question.correct_index),
+            "option_order": shuffle.encode(order),
+            "sent_at": now,
+        }
+        insert_polls(connection, [poll])
+        logger.info("matched poll %s to delivery %d's %s", poll_id, delivery_id, question_id)
+        return True
+
+    def _orphan(
+        self, connection: Connection, user_id: int, now: datetime
+    ) -> tuple[Lesson, int, str] | None:
+        """The lesson, delivery and question an unrecorded poll of this learner must be."""
         rows = recent_sending(connection, user_id, now - ORPHAN_WINDOW)
         lessons = {row.id: self.library.lessons.get(row.lesson_id) for row in rows}
         days = [
@@ -168,26 +193,12 @@ class Answers(Service):
         ]
         recorded = recorded_polls(connection, [day.delivery_id for day in days])
         match = orphan_question(days, recorded)
-        if match is None or poll_recorded(connection, poll_id):
-            return False
+        if match is None:
+            return None
         delivery_id, question_id = match
         lesson = lessons[delivery_id]
         assert lesson is not None
-        question = next(q for q in lesson.questions if q.id == question_id)
-        occasion = shuffle.delivery_occasion(delivery_id)
-        order = shuffle.option_order(user_id, occasion, question_id, len(question.options))
-        poll = {
-            "poll_id": poll_id,
-            "delivery_id": delivery_id,
-            "learner_id": user_id,
-            "question_id": question_id,
-            "correct_index": shuffle.position_of(order, question.correct_index),
-            "option_order": shuffle.encode(order),
-            "sent_at": now,
-        }
-        insert_polls(connection, [poll])
-        logger.info("matched poll %s to delivery %d's %s", poll_id, delivery_id, question_id)
-        return True
+        return lesson, delivery_id, question_id
 
     def _question_answered(
         self, found: PollRow | None, option: int
