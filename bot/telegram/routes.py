@@ -431,23 +431,28 @@ def _read_days(rest: str) -> Route | None:
     return PickDays(choice) if choice else None
 
 
+def _tag_and_id(rest: str) -> tuple[str, int | None]:
+    """``"tag:123"`` read as its tag and its id (``None`` if the id is not one)."""
+    tag, _, number = rest.partition(":")
+    return tag, _id(number)
+
+
 def _read_note_choice(rest: str) -> Route | None:
-    choice, _, delivery = rest.partition(":")
-    delivery_id = _id(delivery)
+    choice, delivery_id = _tag_and_id(rest)
     if delivery_id is None or choice not in ("show", "skip"):
         return None
     return NoteChoice(delivery_id, show=choice == "show")
 
 
 def _read_join(rest: str) -> Route | None:
-    choice, _, team = rest.partition(":")
-    team_id, picked = _id(team), _choice(JoinChoice, choice)
+    choice, team_id = _tag_and_id(rest)
+    picked = _choice(JoinChoice, choice)
     return JoinAnswer(team_id, picked) if team_id is not None and picked else None
 
 
 def _read_menu(rest: str) -> Route | None:
-    action, _, team = rest.partition(":")
-    team_id, picked = _id(team), _choice(TeamMenuAction, action)
+    action, team_id = _tag_and_id(rest)
+    picked = _choice(TeamMenuAction, action)
     return TeamMenu(picked, team_id) if team_id is not None and picked else None
 
 
@@ -480,8 +485,8 @@ def _read_org(rest: str) -> Route | None:
 
 
 def _read_confirm(rest: str) -> Route | None:
-    op, _, team = rest.partition(":")
-    team_id, picked = _id(team), _choice(ConfirmOp, op)
+    op, team_id = _tag_and_id(rest)
+    picked = _choice(ConfirmOp, op)
     return ConfirmAdmin(picked, team_id) if team_id is not None and picked else None
 
 
@@ -518,8 +523,7 @@ def _compact_date(text: str) -> date | None:
 
 
 def _read_announcement(rest: str) -> Route | None:
-    kind, _, number = rest.partition(":")
-    value = _id(number)
+    kind, value = _tag_and_id(rest)
     if value is None:
         return None
     if kind == "t":
@@ -529,8 +533,7 @@ def _read_announcement(rest: str) -> Route | None:
 
 
 def _read_practice(rest: str) -> Route | None:
-    kind, _, number = rest.partition(":")
-    delivery_id = _id(number)
+    kind, delivery_id = _tag_and_id(rest)
     if delivery_id is None:
         return None
     if kind == "c":
@@ -542,8 +545,7 @@ def _read_practice(rest: str) -> Route | None:
 
 
 def _read_reflect(rest: str) -> Route | None:
-    kind, _, number = rest.partition(":")
-    delivery_id = _id(number)
+    kind, delivery_id = _tag_and_id(rest)
     return Reflect(delivery_id, kind == "w") if delivery_id and kind in ("w", "s") else None
 
 
