@@ -390,7 +390,6 @@ class Announcements(Service):
             state = "sending" if at is None else "scheduled"
             if not leave_draft(session, announcement_id, state, at or self.clock.now()):
                 raise AnnouncementProblem("not_draft")
-            session.refresh(announcement)
             if at is None:
                 self._add_recipients(session, announcement)
             session.flush()
