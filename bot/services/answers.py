@@ -152,10 +152,12 @@ class Answers(Service):
         The row is the one its sender writes: the options' order is drawn from the
         delivery, so the key's place comes out the same.
         """
+        if poll_recorded(connection, poll_id):
+            return False  # most often a review poll: no lock taken for it
         now = self.clock.now()
         match = self._orphan(connection, user_id, now)
         if match is None or poll_recorded(connection, poll_id):
-            return False
+            return False  # again: its sender may have committed it while we waited
         lesson, delivery_id, question_id = match
         question = lesson.question(question_id)
         assert question is not None

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import delete, update
 from sqlmodel import col, select
 
-from bot.store.models import Answer, Delivery, QuizPoll
+from bot.services.answers import AnswerStatus
+from bot.store.models import Answer, Delivery, QuizPoll, ReviewItem, ReviewPoll
 from tests.e2e.harness import Harness
 from tests.e2e.scenes import MONDAY_0730, learner, services
 
@@ -71,6 +72,30 @@ async def test_an_unknown_poll_is_left_alone_when_no_question_is_waiting(
     await h.move_to(MONDAY_0730)
     h.emulator.answer_poll(ANN, "forged-poll", [0], force=True)
     await h.settle()
+    assert answers(h) == []
+
+
+async def test_a_review_vote_is_never_taken_for_a_lost_lesson_poll(harness: Harness) -> None:
+    """Review polls are not lesson parts: with a lesson question waiting for its lost
+    poll, a vote on a review poll still goes to the review, not to that question."""
+    h = harness
+    learner(h, ANN, "Ann")
+    await h.move_to(MONDAY_0730)
+    _, second = h.open_polls(ANN)
+    forget_poll(h, second.id, uncertain=True)
+    now = h.clock.now()
+    with services(h).db.session() as session:
+        item = ReviewItem(learner_id=ANN, lesson_id="x", question_id="q", state=1, created_at=now)
+        session.add(item)
+        session.flush()
+        session.add(
+            ReviewPoll(
+                poll_id="review-1", item_id=item.id, learner_id=ANN, correct_index=0,
+                option_order="0,1,2", sent_at=now,
+            )
+        )  # fmt: skip
+    result = services(h).answers.record("review-1", ANN, [0])
+    assert result.status is AnswerStatus.UNKNOWN
     assert answers(h) == []
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from bot.store.models import Answer, Delivery, Learner, QuizPoll
+from bot.store.models import Answer, Delivery, Learner, QuizPoll, ReviewPoll
 
 # The poll, its day and its learner in one round trip; no row means "not ours to count"
 # (unknown poll, someone else's poll, or its delivery or learner gone).
@@ -188,8 +188,12 @@ def insert_polls(connection: Connection, polls: list[dict[str, Any]]) -> None:
 
 
 def poll_recorded(connection: Connection, poll_id: str) -> bool:
-    """Whether any quiz poll row has this id (its sender committed it meanwhile)."""
-    found = connection.execute(
-        sa_select(col(QuizPoll.poll_id)).where(col(QuizPoll.poll_id) == poll_id)
-    ).first()
-    return found is not None
+    """Whether a quiz or review poll row has this id: then it is no orphan (a review
+    poll, another learner's poll, or one its sender committed meanwhile)."""
+    for table in (QuizPoll, ReviewPoll):
+        found = connection.execute(
+            sa_select(col(table.poll_id)).where(col(table.poll_id) == poll_id)
+        ).first()
+        if found is not None:
+            return True
+    return False
