@@ -47,20 +47,8 @@ class Stage:
         await self.application.update_queue.join()
 
     async def settle(self) -> None:
-        """Wait until the bot has handled every update so far and all it set off:
-        handlers, announcement fan-outs, and the requests they left in flight; a round
-        that saw a new update arrive is followed by another."""
-        updates = self.emulator.world.updates
-        async with asyncio.timeout(SETTLE_TIMEOUT):
-            while True:
-                newest = updates.last_update_id
-                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
-                await self.application.update_queue.join()
-                if running := fan_outs():
-                    await asyncio.wait(running)
-                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
-                if updates.last_update_id == newest and not fan_outs():
-                    return
+        """Wait until the bot has handled every update so far and all it set off."""
+        await settle(self.emulator, self.application)
 
     async def tick(self) -> None:
         """Run the delivery tick now, at the clock's time, and let its sends finish."""
@@ -68,13 +56,27 @@ class Stage:
         await self.settle()
 
 
-def fan_outs() -> set[asyncio.Task[object]]:
-    """The announcement fan-outs running in this event loop (the bot names them)."""
-    return {
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name().startswith(f"{fanout.TASK_NAME}:") and not task.done()
-    }
+async def settle(emulator: BotApiEmulator, application: AttuneApplication) -> None:
+    """Wait until the bot has handled every update so far and all it set off: handlers,
+    announcement fan-outs, and the requests they left in flight.
+
+    Each step waits for the event itself, never for a quiet spell: the emulator has
+    delivered every update and holds no request; the update queue is joined (PTB marks an
+    update done once its handlers return); the fan-outs have finished; then the requests
+    they left in flight have ended. A round that saw a new update arrive (``leaveChat``
+    sends the bot ``my_chat_member``, say) is followed by another.
+    """
+    updates = emulator.world.updates
+    async with asyncio.timeout(SETTLE_TIMEOUT):
+        while True:
+            newest = updates.last_update_id
+            await emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
+            await application.update_queue.join()
+            if running := fanout.running():
+                await asyncio.wait(running)
+            await emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
+            if updates.last_update_id == newest and not fanout.running():
+                return
 
 
 @asynccontextmanager

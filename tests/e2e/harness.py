@@ -24,6 +24,7 @@ from telegram.ext import CallbackContext
 
 from bot.clock import ManualClock
 from bot.config import Settings
+from bot.demo.stage import SETTLE_TIMEOUT, settle
 from bot.emulator import BotApiEmulator
 from bot.emulator.models import StoredMessage
 from bot.services import Services
@@ -35,22 +36,10 @@ from bot.telegram.app import (
 )
 from bot.telegram.context import AttuneApplication, AttuneContext
 from bot.telegram.jobs import tick
-from bot.telegram.sending import announcements as fanout
 
 TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 LESSONS = Path(__file__).resolve().parents[1] / "fixtures" / "lessons"
 LIBRARY = Path(__file__).resolve().parents[2] / "lessons"  # the shipped library
-
-SETTLE_TIMEOUT = 30.0  # seconds; settling ends on events, this only bounds a hang
-
-
-def fan_outs() -> set[asyncio.Task[Any]]:
-    """The announcement fan-outs running in this event loop (the bot names them)."""
-    return {
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name().startswith(f"{fanout.TASK_NAME}:") and not task.done()
-    }
 
 
 @dataclass
@@ -91,29 +80,12 @@ class Harness:
             self.errors.append(context.error)
 
     async def settle(self) -> None:
-        """Wait until the bot has handled every update sent so far, and all it set off.
-
-        Each step waits for the event itself, never for a quiet spell: the emulator has
-        delivered every update (the bot's next ``getUpdates`` confirmed it, so PTB holds
-        it) and holds no request; the update queue is joined (PTB marks an update done
-        once its handlers return); the announcement fan-outs started by a handler or the
-        tick have finished; then the requests they left in flight have ended. A round
-        that saw a new update arrive (``leaveChat`` sends the bot ``my_chat_member``,
-        say) is followed by another.
-        """
-        updates = self.emulator.world.updates
-        async with asyncio.timeout(SETTLE_TIMEOUT):
-            while True:
-                newest = updates.last_update_id
-                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
-                if self.application is None:
-                    return
-                await self.application.update_queue.join()
-                if running := fan_outs():
-                    await asyncio.wait(running)
-                await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
-                if updates.last_update_id == newest and not fan_outs():
-                    return
+        """Wait until the bot has handled every update sent so far, and all it set off
+        (``bot.demo.stage.settle``: each step waits for its event, never a quiet spell)."""
+        if self.application is None:
+            await self.emulator.wait_until_delivered(timeout=SETTLE_TIMEOUT)
+            return
+        await settle(self.emulator, self.application)
 
     # -- a learner's gestures ----------------------------------------------------------
     def user(self, user_id: int, first_name: str) -> int:

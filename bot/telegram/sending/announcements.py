@@ -40,6 +40,16 @@ BATCH = 30
 TASK_NAME = "attune:announcement-fan-out"
 
 
+def running() -> set[asyncio.Task[object]]:
+    """The fan-outs running in this event loop (``attune demo`` and the tests wait for
+    them to know the bot is done)."""
+    return {
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith(f"{TASK_NAME}:") and not task.done()
+    }
+
+
 def rendered(content: Content, audience: str) -> tuple[str, list[MessageEntity]]:
     """The text (or caption) members receive: a header naming the team, then the content."""
     header = texts.announcement_header(audience)
