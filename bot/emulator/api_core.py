@@ -7,6 +7,7 @@ from bot.emulator.errors import ApiError, bad_request
 from bot.emulator.events import member_json, push_my_chat_member
 from bot.emulator.models import JSON
 from bot.emulator.validation import scope_key, validate_commands
+from bot.emulator.webhook import DEFAULT_CONNECTIONS
 from bot.emulator.world import World
 
 MAX_POLL_TIMEOUT = 50
@@ -60,7 +61,7 @@ async def set_webhook(world: World, p: Params) -> bool:
         raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     if p.bool("drop_pending_updates"):
         world.updates.drop_all()
-    connections = p.int("max_connections") or 40
+    connections = p.int("max_connections") or DEFAULT_CONNECTIONS
     if not 1 <= connections <= 100:
         raise bad_request("bad webhook: max_connections must be between 1 and 100")
     world.webhook = {
@@ -89,7 +90,7 @@ async def get_webhook_info(world: World, p: Params) -> JSON:
         "url": world.webhook["url"],
         "has_custom_certificate": False,
         "pending_update_count": len(world.updates.available()),
-        "max_connections": world.webhook.get("max_connections", 40),
+        "max_connections": world.webhook.get("max_connections", DEFAULT_CONNECTIONS),
     }
     error = world.webhook.get("last_error")
     if error:

@@ -145,19 +145,19 @@ class Answers(Service):
             connection.commit()
         return AnswerResult(AnswerStatus.RECORDED, found.chat_id, summary)
 
-    def _adopt(self, connection: Connection, poll_id: str, user_id: int) -> bool:
+    def _adopt(self, connection: Connection, poll_id: str, user_id: int) -> None:
         """Record ``poll_id`` as the one question of the learner's last days that went out
-        (or may have) without a poll row (``learning.orphan_polls``); whether it did.
+        (or may have) without a poll row (``learning.orphan_polls``), if there is one.
 
         The row is the one its sender writes: the options' order is drawn from the
         delivery, so the key's place comes out the same.
         """
         if poll_recorded(connection, poll_id):
-            return False  # most often a review poll: no lock taken for it
+            return  # most often a review poll: no lock taken for it
         now = self.clock.now()
         match = self._orphan(connection, user_id, now)
         if match is None or poll_recorded(connection, poll_id):
-            return False  # again: its sender may have committed it while we waited
+            return  # again: its sender may have committed it while we waited
         lesson, delivery_id, question_id = match
         question = lesson.question(question_id)
         assert question is not None
@@ -174,7 +174,6 @@ class Answers(Service):
         }
         insert_polls(connection, [poll])
         logger.info("matched poll %s to delivery %d's %s", poll_id, delivery_id, question_id)
-        return True
 
     def _orphan(
         self, connection: Connection, user_id: int, now: datetime

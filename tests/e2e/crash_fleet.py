@@ -104,8 +104,6 @@ class FleetTrial(Trial):
 class WebhookFleetTrial(FleetTrial):
     """Both workers take updates by webhook behind one proxy; learners answer meanwhile."""
 
-    WEBHOOK = True
-
     def __init__(
         self, tmp: Path, learners: int, rng: random.Random, database_url: str | None = None
     ) -> None:

@@ -26,7 +26,6 @@ class RoundRobinProxy:
     def __init__(self, backends: list[str]) -> None:
         self.backends = backends  # base URLs such as http://127.0.0.1:8081
         self.served: Counter[str] = Counter()  # backend -> requests it answered
-        self.refused = 0  # connections a stopped backend refused (then the next one got it)
         self._turn = itertools.cycle(range(len(backends)))
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -66,5 +65,5 @@ class RoundRobinProxy:
             except aiohttp.ClientConnectionError:
                 # Refused, or dropped mid-request by a killed worker: nothing was answered,
                 # so the update may or may not have been taken; the next worker decides.
-                self.refused += 1
+                continue
         return web.Response(status=502, text="no worker answered")
